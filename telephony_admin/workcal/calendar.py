@@ -169,7 +169,7 @@ def is_working_day(day: date) -> bool:
 
 
 def standard_day_length() -> timedelta:
-    """Service time in a standard working day (7 h by default): one "working day"."""
+    """Service time in a standard working day (8 h by default): one "working day"."""
     return sum((end - start for start, end in calendar_snapshot().standard), ZERO)
 
 
@@ -200,9 +200,9 @@ def add_working_time(start: datetime, amount: timedelta) -> datetime:
     A result that uses up an interval exactly is that interval's end (12:00, not
     13:00), so a deadline reads as the last moment of service. Zero returns ``start``.
     """
+    day, offset = _local(start)
     if amount < ZERO:
         raise ValueError("amount of working time must not be negative")
-    day, offset = _local(start)
     if amount == ZERO:
         return start.astimezone(_zone())
     snapshot = calendar_snapshot()
@@ -243,10 +243,10 @@ def add_working_days(start: datetime, days: Decimal | float) -> datetime:
 
 def working_time_between(a: datetime, b: datetime) -> timedelta:
     """Service time from ``a`` to ``b``; negative when ``b`` is before ``a``."""
-    if b < a:
-        return -working_time_between(b, a)
     day, offset = _local(a)
     end_day, end_offset = _local(b)
+    if b < a:
+        return -working_time_between(b, a)
     snapshot = calendar_snapshot()
     total = ZERO
     while day <= end_day:
