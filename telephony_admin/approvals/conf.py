@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from telephony_admin.core import config
+
+config.register(
+    "approvals.reminder_working_hours",
+    8,
+    _("Approval reminder after (working hours)"),
+)

@@ -1,0 +1,51 @@
+"""Reads for the inbox (home page) and request pages."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from telephony_admin.org.access import employee_of, roles_of
+
+from .models import Absence, ApprovalRequest, ApprovalStep, StepStatus
+
+
+def steps_awaiting(*, user) -> QuerySet[ApprovalStep]:
+    """Pending steps the user may decide now: own, delegated to them, or by role."""
+    employee = employee_of(user)
+    if employee is None:
+        return ApprovalStep.objects.none()
+    today = timezone.localdate()
+    absent_for = Absence.objects.filter(
+        delegate=employee, starts_on__lte=today, ends_on__gte=today
+    ).values("employee")
+    role_codes = [r.value for r in roles_of(user)]
+    condition = Q(approver=employee) | Q(approver__in=absent_for)
+    condition |= Q(approver__isnull=True, role__in=role_codes)
+    return (
+        ApprovalStep.objects.filter(condition, status=StepStatus.PENDING)
+        .exclude(request__requester=employee)
+        .select_related(
+            "request", "request__requester", "request__department", "approver"
+        )
+        .order_by("pending_since")
+    )
+
+
+def requests_of(*, user) -> QuerySet[ApprovalRequest]:
+    employee = employee_of(user)
+    if employee is None:
+        return ApprovalRequest.objects.none()
+    return (
+        ApprovalRequest.objects.filter(requester=employee)
+        .prefetch_related("steps")
+        .order_by("-created_at")
+    )
+
+
+def request_with_steps(*, pk: int) -> ApprovalRequest:
+    return (
+        ApprovalRequest.objects.select_related("requester", "department")
+        .prefetch_related("steps__approver", "steps__decided_by", "steps__on_behalf_of")
+        .get(pk=pk)
+    )

@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from telephony_admin.errors import DomainError
+from telephony_admin.org.access import employee_of, has_role, headed_department_ids
+from telephony_admin.org.models import Role
+
+from .forms import AbsenceForm, DecisionForm
+from .models import Absence, ApprovalRequest
+from .selectors import request_with_steps, requests_of, steps_awaiting
+from .services import absence_create, approval_cancel, approval_decide, can_decide
+
+
+def _may_view(user, request: ApprovalRequest) -> bool:
+    employee = employee_of(user)
+    if employee is None:
+        return has_role(user, Role.ADMIN)
+    if request.requester_id == employee.pk or has_role(user, Role.ADMIN, Role.GM):
+        return True
+    if request.department_id in headed_department_ids(user):
+        return True
+    return any(
+        employee.pk in (s.approver_id, s.decided_by_id) or can_decide(s, user)
+        for s in request.steps.all()
+    )
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    steps = steps_awaiting(user=request.user)
+    return render(request, "approvals/inbox.html", {"steps": steps})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(requests_of(user=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "approvals/mine.html", {"page": page})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        approval = request_with_steps(pk=pk)
+    except ApprovalRequest.DoesNotExist as exc:
+        raise Http404 from exc
+    if not _may_view(request.user, approval):
+        raise Http404
+    step = next((s for s in approval.steps.all() if can_decide(s, request.user)), None)
+    form = DecisionForm(request.POST or None) if step else None
+    if request.method == "POST" and step and form.is_valid():
+        try:
+            approval_decide(
+                step_id=step.pk,
+                user=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your decision was recorded."))
+            return redirect("approvals:detail", pk=pk)
+    is_requester = employee_of(request.user) == approval.requester
+    return render(
+        request,
+        "approvals/detail.html",
+        {
+            "approval": approval,
+            "step": step,
+            "form": form,
+            "is_requester": is_requester,
+        },
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        approval_cancel(request_id=pk, user=request.user)
+    except ApprovalRequest.DoesNotExist as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The request was withdrawn."))
+    return redirect("approvals:detail", pk=pk)
+
+
+@login_required
+def absences(request: HttpRequest) -> HttpResponse:
+    employee = employee_of(request.user)
+    if employee is None:
+        raise Http404
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence_create(employee=employee, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("Your absence was recorded."))
+            return redirect("approvals:absences")
+    rows = Absence.objects.filter(employee=employee).select_related("delegate")
+    delegated = Absence.objects.filter(delegate=employee).select_related("employee")
+    return render(
+        request,
+        "approvals/absences.html",
+        {"form": form, "absences": rows, "delegated": delegated},
+    )

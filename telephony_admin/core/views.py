@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from telephony_admin.org.access import capability_required
+
+from . import config
+from .home import panels_for
+from .models import AuditEvent
+from .selectors import notifications_visible
+from .services import notification_mark_read
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"panels": panels_for(request.user)})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with JSON when the database and the broker answer; 503 naming what failed."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001  (any failure means unhealthy)
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        from telephony_admin.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["broker"] = f"error: {exc.__class__.__name__}"
+    failed = [name for name, state in checks.items() if state != "ok"]
+    status = 503 if failed else 200
+    return JsonResponse(
+        {"status": "fail" if failed else "ok", "checks": checks, "failed": failed},
+        status=status,
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications_visible(user=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    pk = request.POST.get("pk")
+    notification_mark_read(user=request.user, pk=int(pk) if pk else None)
+    target = request.POST.get("next") or "core:notifications"
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("core:notifications")
+
+
+class SettingsForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, setting in sorted(config.REGISTRY.items()):
+            self.fields[key] = forms.CharField(
+                label=setting.label,
+                help_text=setting.help_text or key,
+                initial=setting.render(config.get(key)),
+                required=True,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for key, raw in list(cleaned.items()):
+            try:
+                config.REGISTRY[key].parse(raw)
+            except ValidationError as exc:
+                self.add_error(key, exc)
+        return cleaned
+
+
+@capability_required("settings.edit")
+def settings_page(request: HttpRequest) -> HttpResponse:
+    form = SettingsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        changed = 0
+        for key, raw in form.cleaned_data.items():
+            if raw != config.REGISTRY[key].render(config.get(key)):
+                config.set_value(key, raw, actor=request.user)
+                changed += 1
+        messages.success(request, _("%(count)d setting(s) saved.") % {"count": changed})
+        return redirect("core:settings")
+    return render(request, "core/settings.html", {"form": form})
+
+
+@capability_required("settings.edit")
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.select_related("actor", "target_type")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page, "action": action})
