@@ -22,6 +22,7 @@ SCHEDULE_MODULES = (
     "extensions.schedule",
     "billing.schedule",
     "callcenter.schedule",
+    "callcenter.complaints.schedule",
 )
 
 

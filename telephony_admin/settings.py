@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "extensions",
     "billing",
     "callcenter",
+    "callcenter.complaints",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ HOME_MODULES = (
     "extensions.home",
     "billing.home",
     "callcenter.home",
+    "callcenter.complaints.home",
 )
 
 

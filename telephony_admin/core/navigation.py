@@ -17,6 +17,7 @@ NAV_MODULES = (
     "extensions.nav",
     "billing.nav",
     "callcenter.nav",
+    "callcenter.complaints.nav",
     "telephony_admin.org.nav",
 )
 

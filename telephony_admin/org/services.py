@@ -29,6 +29,7 @@ ADMIN_APP_LABELS = (
     "extensions",
     "billing",
     "callcenter",
+    "complaints",
 )
 
 

@@ -11,6 +11,7 @@ DEMO_MODULES = (
     "extensions.demo",
     "billing.demo",
     "callcenter.demo",
+    "callcenter.complaints.demo",
 )
 
 
