@@ -1,0 +1,60 @@
+"""Settings of the switchboard and the hotline (rules.md gives the defaults)."""
+
+from datetime import time
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from telephony_admin.core import config
+
+config.register(
+    "callcenter.message_return_minutes",
+    120,
+    _("Messages and missed calls: return within (minutes, wall clock)"),
+    _("R-SWB-3: a message or missed call is returned within 2 hours."),
+)
+config.register(
+    "callcenter.message_reminder_minutes",
+    30,
+    _("Messages: remind the recipient this many minutes before the deadline"),
+)
+config.register(
+    "callcenter.switchboard_day_start",
+    time(8, 0),
+    _("Switchboard staffed from (roster coverage)"),
+    _("R-SWB-4: the roster must cover the switchboard from this time."),
+)
+config.register(
+    "callcenter.switchboard_day_end",
+    time(18, 0),
+    _("Switchboard staffed until (roster coverage)"),
+)
+config.register(
+    "callcenter.switchboard_working_days_only",
+    True,
+    _("Switchboard staffed on working days only"),
+    _("Off: the switchboard hours apply every day, weekends and holidays too."),
+)
+config.register(
+    "callcenter.roster_lookahead_days",
+    14,
+    _("Roster: show coverage gaps this many days ahead"),
+)
+config.register(
+    "callcenter.hotline_quiet_minutes",
+    120,
+    _("Hotline: ask for a test dial after this much quiet service time (minutes)"),
+    _("R-HOT-5: if no call has come for a long time, an agent test-dials the line."),
+)
+config.register(
+    "callcenter.answer_rate_target",
+    Decimal("85"),
+    _("Hotline: answer-rate target (%)"),
+    _("R-HOT-6: answered calls / offered calls above this share."),
+)
+config.register(
+    "callcenter.technical_contact",
+    "",
+    _("Hotline faults: technical contact (employee number)"),
+    _("R-HOT-5: this employee is told of every fault of the 400 line."),
+)
