@@ -35,7 +35,7 @@ class ServiceIntervalAdmin(admin.ModelAdmin):
 
 @admin.register(DateOverride)
 class DateOverrideAdmin(admin.ModelAdmin):
-    list_display = ("date", "kind", "intervals_display", "name", "source")
+    list_display = ("date", "kind", "intervals_display", "display_name", "source")
     list_filter = ("kind", "source")
     date_hierarchy = "date"
     search_fields = ("name",)

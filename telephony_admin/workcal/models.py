@@ -87,6 +87,20 @@ class OverrideSource(models.TextChoices):
     MANUAL = "manual", _("Entered by an administrator")
 
 
+# The names chinesecalendar gives its holidays, so seeded rows read in the user's
+# language; an administrator's own names are shown as typed.
+HOLIDAY_NAMES = {
+    "New Year's Day": _("New Year's Day"),
+    "Spring Festival": _("Spring Festival"),
+    "Tomb-sweeping Day": _("Tomb-sweeping Day"),
+    "Labour Day": _("Labour Day"),
+    "Dragon Boat Festival": _("Dragon Boat Festival"),
+    "National Day": _("National Day"),
+    "Mid-autumn Festival": _("Mid-autumn Festival"),
+    "Anti-Fascist 70th Day": _("Anti-Fascist 70th Day"),
+}
+
+
 def format_intervals(intervals: list[list[str]]) -> str:
     """``[["08:30", "12:00"], ...]`` as ``08:30-12:00, ...`` for pages and forms."""
     return ", ".join(f"{start}-{end}" for start, end in intervals)
@@ -163,6 +177,10 @@ class DateOverride(models.Model):
             "date": self.date.isoformat() if self.date else "",
             "kind": self.get_kind_display(),
         }
+
+    @property
+    def display_name(self) -> str:
+        return str(HOLIDAY_NAMES.get(self.name, self.name))
 
     @property
     def intervals_display(self) -> str:
