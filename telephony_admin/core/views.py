@@ -77,7 +77,7 @@ class SettingsForm(forms.Form):
                 label=setting.label,
                 help_text=setting.help_text or key,
                 initial=setting.render(config.get(key)),
-                required=True,
+                required=not isinstance(setting.default, list | str),
             )
 
     def clean(self):

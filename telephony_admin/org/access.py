@@ -233,7 +233,7 @@ def filter_by_scope(
     condition = Q(pk__in=[])
     employee = employee_of(user)
     if granted >= Scope.OWN and employee is not None and owner:
-        condition |= Q(**{owner: employee})
+        condition |= Q(**{owner: employee.pk})
     if granted >= Scope.DEPT and department:
         condition |= Q(**{f"{department}__in": headed_department_ids(user)})
     if granted == Scope.NONE:

@@ -1,0 +1,81 @@
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core import mail
+from openpyxl import Workbook, load_workbook
+
+from telephony_admin.core import config
+from telephony_admin.core.excel import write_table
+from telephony_admin.core.models import AuditEvent, Notification
+from telephony_admin.core.services import notify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_healthz_names_the_failed_broker(client):
+    with mock.patch(
+        "telephony_admin.celery.app.connection_for_write", side_effect=OSError("down")
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["broker"]
+
+
+def test_notify_creates_bell_entries_and_email(
+    company, django_capture_on_commit_callbacks
+):
+    c = company
+    c.employee.user.email = "zhang@example.com"
+    c.employee.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[c.employee, c.employee.user, None], title="Hello", body="b")
+    assert Notification.objects.filter(recipient=c.employee.user).count() == 1
+    assert [m.to for m in mail.outbox] == [["zhang@example.com"]]
+
+
+def test_bell_shows_unread_count(client, company):
+    c = company
+    notify(recipients=[c.employee], title="Hello")
+    client.force_login(c.employee.user)
+    html = client.get("/").content.decode()
+    assert 'data-testid="unread-count">1<' in html
+    client.post("/notifications/read/", {})
+    assert 'data-testid="unread-count"' not in client.get("/").content.decode()
+
+
+def test_settings_page_changes_a_setting_with_audit(client, company):
+    client.force_login(company.admin.user)
+    data = {key: s.render(config.get(key)) for key, s in config.REGISTRY.items()}
+    data["approvals.reminder_working_hours"] = "4"
+    response = client.post("/settings/", data)
+    assert response.status_code == 302
+    assert config.get("approvals.reminder_working_hours") == 4
+    assert AuditEvent.objects.filter(action="config.set").exists()
+
+
+def test_settings_page_rejects_bad_values_and_keeps_input(client, company):
+    client.force_login(company.admin.user)
+    data = {key: s.render(config.get(key)) for key, s in config.REGISTRY.items()}
+    data["approvals.reminder_working_hours"] = "abc"
+    response = client.post("/settings/", data)
+    assert response.status_code == 200
+    assert 'value="abc"' in response.content.decode()
+
+
+def test_excel_cells_never_carry_formulas_from_user_text(tmp_path):
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("t")
+    write_table(ws, ["name", "amount"], [["=SUM(A1:A9)", Decimal("1.50")], ["@x", 2]])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    sheet = load_workbook(path)["t"]
+    assert sheet["A2"].data_type == "s" and not str(sheet["A2"].value).startswith("=")
+    assert sheet["B2"].value == 1.5 and sheet["B2"].number_format == "#,##0.00"
+    assert sheet.freeze_panes == "A2"
