@@ -55,8 +55,12 @@ def _test_settings(settings, tmp_path):
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+    from telephony_admin.workcal import calendar
+
     cache.clear()
+    calendar.invalidate()
     yield
+    calendar.invalidate()
 
 
 # --- People -----------------------------------------------------------------------

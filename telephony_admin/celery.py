@@ -19,6 +19,7 @@ app.autodiscover_tasks()
 SCHEDULE_MODULES = (
     "telephony_admin.core.schedule",
     "telephony_admin.approvals.schedule",
+    "telephony_admin.workcal.schedule",
     "extensions.schedule",
     "billing.schedule",
     "callcenter.schedule",

@@ -23,14 +23,10 @@ urlpatterns = [
     path("", include("telephony_admin.core.urls")),
     path("org/", include("telephony_admin.org.urls")),
     path("approvals/", include("telephony_admin.approvals.urls")),
+    path("calendar/", include("telephony_admin.workcal.urls")),
     path("lines/", include("extensions.urls")),
     path("billing/", include("billing.urls")),
     path("callcenter/", include("callcenter.urls")),
     path("complaints/", include("callcenter.complaints.urls")),
     path("admin/", admin.site.urls),
 ]
-
-try:  # noqa: SIM105  (the calendar pages arrive with the workcal app)
-    urlpatterns.insert(-1, path("calendar/", include("telephony_admin.workcal.urls")))
-except ModuleNotFoundError:
-    pass
