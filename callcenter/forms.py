@@ -48,7 +48,10 @@ class SwitchboardCallForm(forms.Form):
         label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     urgency = forms.ChoiceField(
-        label=_("Urgency"), choices=Message.Urgency.choices, initial="normal"
+        label=_("Urgency"),
+        choices=Message.Urgency.choices,
+        initial="normal",
+        required=False,
     )
 
 

@@ -91,7 +91,7 @@ def console(request: HttpRequest) -> HttpResponse:
                     caller_name=data["caller_name"],
                     caller_organisation=data["caller_organisation"],
                     content=data["content"] or data["purpose"],
-                    urgency=data["urgency"],
+                    urgency=data["urgency"] or Message.Urgency.NORMAL,
                     switchboard_call=call,
                 )
         except DomainError as exc:

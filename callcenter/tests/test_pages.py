@@ -20,7 +20,9 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("name", "allowed", "refused"), PAGES)
-def test_page_renders_for_role_and_refuses_others(client, company, name, allowed, refused):
+def test_page_renders_for_role_and_refuses_others(
+    client, company, name, allowed, refused
+):
     client.force_login(getattr(company, allowed).user)
     response = client.get(reverse(name))
     assert response.status_code == 200, name
