@@ -1,0 +1,164 @@
+#!/usr/bin/env python
+"""Benchmark: import a generated carrier bill into PostgreSQL through the real path.
+
+    .venv/bin/python bench/import_bill.py [--rows 1000000] [--keep]
+
+1. generates the bill with bench/make_bill.py (a copy of ../shared/samples/make_bill.py)
+   in a separate process, cached under var/bench/;
+2. creates a scratch database ``telephony_bench`` (dropped first), migrates it and makes
+   the 50 lines of the bill in the directory so every call is attributed;
+3. times a bare ``COPY ... CSV`` of the same file into a bare table (the reference);
+4. times ``bill_import_create`` + ``bill_import_run`` (the services the upload page,
+   the Celery task and ``manage.py import_bill`` use: streaming parse, number plan,
+   attribution, COPY into billing_callrecord with its indexes, one transaction);
+5. prints rows/s, the ratio to the bare COPY and the peak RSS of this process.
+
+Needs PostgreSQL at BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB = "telephony_bench"
+
+
+def generate(rows: int, month: str) -> Path:
+    out = ROOT / "var" / "bench" / f"bill-{month}-{rows}.csv"
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "make_bill.py"), "--month", month,
+             "--rows", str(rows), "--out", str(out)],
+            check=True,
+        )  # fmt: skip
+        print(f"generated {out.name} in {time.perf_counter() - started:.1f}s")
+    return out
+
+
+def scratch_database() -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB}")
+        cursor.execute(f"CREATE DATABASE {DB}")
+    conn.close()
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = f"{PG}/{DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telephony_admin.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_lines(count: int) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from extensions.services import line_create
+    from telephony_admin.org.models import Department, Employee
+
+    department = Department.objects.create(code="BENCH", name="压测部")
+    since = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for n in range(1, count + 1):
+        owner = Employee.objects.create(
+            number=f"B{n:04d}", name=f"员工{n}", department=department
+        )
+        line_create(
+            number=f"057187{n:06d}", department=department, owner=owner, starts_at=since
+        )
+
+
+def bare_copy(path: Path) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_bare (line text, called text, started text, "
+            "seconds text, kind text, charge text)"
+        )
+        started = time.perf_counter()
+        with open(path, "rb") as handle:
+            cursor.cursor.copy_expert(
+                "COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)", handle
+            )
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_bare")
+    return elapsed
+
+
+def real_import(path: Path, month: str):
+    from billing.services import bill_import_create, bill_import_run, parse_month
+
+    started = time.perf_counter()
+    with open(path, "rb") as source:
+        bill_import = bill_import_create(
+            actor=None,
+            source=source,
+            original_name=path.name,
+            month=parse_month(month),
+            enqueue=False,
+        )
+    bill_import = bill_import_run(bill_import_id=bill_import.pk)
+    return bill_import, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--month", default="2026-10")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+
+    path = generate(args.rows, args.month)
+    scratch_database()
+    setup_django()
+    make_lines(50)
+    reference = bare_copy(path)
+    bill_import, elapsed = real_import(path, args.month)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows = bill_import.rows_imported
+    size_mb = path.stat().st_size / 1e6
+    print(f"file: {path.name} ({size_mb:.0f} MB), status {bill_import.status}")
+    print(
+        f"import: {rows} calls in {elapsed:.2f}s = {rows / elapsed:,.0f} rows/s "
+        f"(unattributed {bill_import.rows_unattributed}, "
+        f"flagged {bill_import.rows_flagged}, total {bill_import.total_charge})"
+    )
+    print(f"bare COPY: {reference:.2f}s = {args.rows / reference:,.0f} rows/s")
+    print(f"ratio import / bare COPY: {elapsed / reference:.2f}x")
+    print(f"peak RSS: {peak_mb:.0f} MB")
+    if bill_import.error_count:
+        print(f"errors: {bill_import.errors[:5]}")
+    if not args.keep:
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg2
+
+        conn = psycopg2.connect(f"{PG}/postgres")
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {DB}")
+        conn.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from telephony_admin.core.home import HomePanel, HomeRow
+from telephony_admin.org.access import employee_of, scope
+
+from .models import CallRecord, ImportStatus
+from .selectors import call_totals, imports_recent
+
+
+def panels(user) -> list[HomePanel]:
+    result = []
+    employee = employee_of(user)
+    if employee is not None and scope(user, "calls.view"):
+        month = timezone.localdate().replace(day=1)
+        mine = CallRecord.objects.filter(owner=employee, period__month=month)
+        totals = call_totals(mine)
+        rows = []
+        if totals["count"]:
+            rows.append(
+                HomeRow(
+                    text=_("%(count)s calls, %(minutes)s minutes")
+                    % {"count": totals["count"], "minutes": totals["seconds"] // 60},
+                    url=reverse("billing:calls")
+                    + f"?month={month:%Y-%m}&owner={employee.pk}",
+                    badge=_("%(amount)s yuan") % {"amount": totals["charge"]},
+                    badge_class="primary",
+                )
+            )
+        result.append(
+            HomePanel(
+                key="billing-my-calls",
+                title=_("My calls this month"),
+                rows=rows,
+                empty_text=_("No calls billed to you this month yet."),
+                more_url=reverse("billing:calls"),
+            )
+        )
+    if scope(user, "bills.import"):
+        rows = [
+            HomeRow(
+                text=f"{imp.period} · {imp.carrier} · {imp.original_name}",
+                url=reverse("billing:import_detail", args=[imp.pk]),
+                badge=imp.get_status_display(),
+                badge_class="danger"
+                if imp.status == ImportStatus.FAILED
+                else "secondary",
+            )
+            for imp in imports_recent()[:5]
+        ]
+        result.append(
+            HomePanel(
+                key="billing-imports",
+                title=_("Recent bill imports"),
+                rows=rows,
+                empty_text=_("No bill imported yet."),
+                more_url=reverse("billing:imports"),
+            )
+        )
+    return result

@@ -1,0 +1,334 @@
+"""Billing pages: bill upload with progress, imports, call records, unattributed lines,
+number plan. Thin: parse, check the capability (org.access), call a service/selector.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from telephony_admin.core import config
+from telephony_admin.core.excel import safe_cell
+from telephony_admin.errors import DomainError
+from telephony_admin.org.access import capability_required
+
+from .forms import (
+    BillUploadForm,
+    CallFilter,
+    ClassifyForm,
+    NumberRuleForm,
+    ResolveLineForm,
+)
+from .models import BillImport, CallClass, CallFlag, Carrier, NumberRule
+from .numberplan import normalise_called, plan_on
+from .progress import cached_progress
+from .selectors import (
+    call_totals,
+    calls_visible_to,
+    export_rows,
+    imports_recent,
+    keyset_page,
+    number_rules,
+    unattributed_lines,
+)
+from .services import (
+    bill_import_create,
+    call_records_reattribute,
+    number_rule_end,
+    number_rule_save,
+    unattributed_line_resolve,
+)
+
+# --- Imports --------------------------------------------------------------------------
+
+
+@capability_required("bills.import")
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = BillUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            bill_import = bill_import_create(
+                actor=request.user,
+                source=upload.file,
+                original_name=upload.name,
+                month=data["period"],
+                carrier_name=data["carrier"],
+                dry_run=data["dry_run"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.info(request, _("The bill was uploaded; it is being processed."))
+            return redirect("billing:import_detail", pk=bill_import.pk)
+    context = {
+        "form": form,
+        "carriers": Carrier.objects.values_list("name", flat=True),
+        "imports": imports_recent()[:10],
+    }
+    return render(request, "billing/import_upload.html", context)
+
+
+@capability_required("bills.import")
+def import_list(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    page = Paginator(imports_recent(), 30).get_page(request.GET.get("page"))
+    return render(request, "billing/import_list.html", {"page": page})
+
+
+@capability_required("bills.import")
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bill_import = get_object_or_404(imports_recent(), pk=pk)
+    return render(request, "billing/import_detail.html", {"imp": bill_import})
+
+
+@capability_required("bills.import")
+def import_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Small JSON for the progress bar (polled while the Celery task runs)."""
+    bill_import = get_object_or_404(BillImport, pk=pk)
+    progress, rows = bill_import.progress, bill_import.rows_read
+    cached = cached_progress(pk)
+    if cached and not bill_import.is_finished:
+        progress, rows = max(progress, cached[0]), max(rows, cached[1])
+    return JsonResponse(
+        {
+            "status": bill_import.status,
+            "status_label": bill_import.get_status_display(),
+            "finished": bill_import.is_finished,
+            "progress": 100 if bill_import.is_finished else progress,
+            "rows_read": rows,
+            "rows_imported": bill_import.rows_imported,
+            "error_count": bill_import.error_count,
+            "message": bill_import.message,
+        }
+    )
+
+
+# --- Call records -----------------------------------------------------------------
+
+
+def _cursor(request: HttpRequest) -> tuple[datetime, int] | None:
+    raw = request.GET.get("after", "")
+    moment_text, _sep, pk_text = raw.rpartition("_")
+    moment = parse_datetime(moment_text) if moment_text else None
+    if moment is None or not pk_text.isdigit():
+        return None
+    return moment, int(pk_text)
+
+
+def _filtered(request: HttpRequest) -> CallFilter:
+    params = request.GET.copy()
+    if "month" not in params:
+        params["month"] = timezone.localdate().strftime("%Y-%m")
+    return CallFilter(params, queryset=calls_visible_to(request.user))
+
+
+@capability_required("calls.view")
+def call_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    calls = filterset.qs
+    rows, following = keyset_page(
+        calls, after=_cursor(request), size=config.get("billing.calls_page_size")
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_url = None
+    if following:
+        query["after"] = f"{following[0].isoformat()}_{following[1]}"
+        next_url = "?" + query.urlencode()
+        query.pop("after")
+    context = {
+        "filter": filterset,
+        "calls": rows,
+        "totals": call_totals(calls),
+        "next_url": next_url,
+        "first_url": "?" + query.urlencode() if request.GET.get("after") else None,
+        "export_url": reverse("billing:call_export") + "?" + query.urlencode(),
+    }
+    return render(request, "billing/call_list.html", context)
+
+
+@capability_required("calls.view")
+def call_export(request: HttpRequest) -> FileResponse:
+    """The filtered calls as an Excel workbook: streamed, no row cap."""
+    calls = _filtered(request).qs
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Calls"))
+    classes = dict(CallClass.choices)
+    flags = CallFlag.labels()
+    headers = [
+        _("Start"),
+        _("Line"),
+        _("Called number"),
+        _("Duration (s)"),
+        _("Charge"),
+        _("Class"),
+        _("Carrier call type"),
+        _("IP prefix"),
+        _("Flags"),
+        _("Department"),
+        _("Owner"),
+        _("Month"),
+        _("Source file"),
+        _("Row"),
+    ]
+    sheet.append([safe_cell(sheet, h, bold=True) for h in headers])
+    for row in export_rows(calls):
+        (start, line, called, seconds, charge, cls, ctype, ip, bits, dept, owner,
+         month, source, number) = row  # fmt: skip
+        sheet.append(
+            [
+                timezone.localtime(start).replace(tzinfo=None),
+                safe_cell(sheet, line),
+                safe_cell(sheet, called),
+                seconds,
+                safe_cell(sheet, charge, money=True),
+                str(classes.get(cls, cls)),
+                safe_cell(sheet, ctype),
+                ip,
+                ", ".join(str(label) for bit, label in flags.items() if bits & bit),
+                safe_cell(sheet, dept or ""),
+                safe_cell(sheet, owner or ""),
+                month.strftime("%Y-%m"),
+                safe_cell(sheet, source),
+                number,
+            ]
+        )
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes)
+    book.save(handle)
+    handle.seek(0)
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    safe_month = "".join(ch for ch in month if ch.isdigit() or ch == "-")
+    name = f"calls-{safe_month}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name)
+
+
+# --- Unattributed (R-BIL-3) ----------------------------------------------------------
+
+
+@capability_required("bills.import")
+def unattributed_list(request: HttpRequest) -> HttpResponse:
+    rows = unattributed_lines(calls_visible_to(request.user))
+    return render(request, "billing/unattributed.html", {"rows": rows[:500]})
+
+
+@capability_required("bills.import")
+def unattributed_resolve(request: HttpRequest, number: str) -> HttpResponse:
+    row = (
+        unattributed_lines(calls_visible_to(request.user))
+        .filter(line_number=number)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    form = ResolveLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fixed = unattributed_line_resolve(
+                actor=request.user,
+                line_number=number,
+                department=form.cleaned_data["department"],
+                owner=form.cleaned_data["owner"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Line %(number)s assigned; %(count)s calls attributed.")
+                % {"number": number, "count": fixed},
+            )
+            return redirect("billing:unattributed")
+    return render(request, "billing/resolve.html", {"row": row, "form": form})
+
+
+@capability_required("bills.import")
+@require_POST
+def unattributed_refresh(request: HttpRequest) -> HttpResponse:
+    fixed = call_records_reattribute(line_numbers=None)
+    messages.success(
+        request,
+        _("%(count)s calls attributed from the directory.") % {"count": fixed},
+    )
+    return redirect("billing:unattributed")
+
+
+# --- Number plan ------------------------------------------------------------------
+
+
+@capability_required("settings.edit")
+def number_plan(request: HttpRequest) -> HttpResponse:
+    form = ClassifyForm(request.GET or None)
+    result = None
+    if request.GET and form.is_valid():
+        day = form.cleaned_data["day"] or timezone.localdate()
+        plan = plan_on(day)
+        number = normalise_called(form.cleaned_data["number"])
+        call_class, ip = plan.classify(number) if number else (CallClass.UNKNOWN, "")
+        result = {
+            "number": number,
+            "label": dict(CallClass.choices)[call_class],
+            "ip": ip,
+            "day": day,
+            "flags": [
+                str(label)
+                for bit, label in CallFlag.labels().items()
+                if plan.flags_for(call_class, ip, "") & bit
+            ],
+        }
+    today = timezone.localdate()
+    context = {
+        "rules": number_rules(),
+        "form": form,
+        "result": result,
+        "today": today,
+    }
+    return render(request, "billing/number_plan.html", context)
+
+
+@capability_required("settings.edit")
+def number_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    rule = get_object_or_404(NumberRule, pk=pk) if pk else None
+    form = NumberRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            number_rule_save(actor=request.user, rule=form.instance)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        except Exception as exc:  # noqa: BLE001 (model validation from full_clean)
+            from django.core.exceptions import ValidationError
+
+            if not isinstance(exc, ValidationError):
+                raise
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The number rule was saved."))
+            return redirect("billing:number_plan")
+    return render(request, "billing/rule_form.html", {"form": form, "rule": rule})
+
+
+@capability_required("settings.edit")
+@require_POST
+def number_rule_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(NumberRule, pk=pk)
+    last_day = timezone.localdate() - timezone.timedelta(days=1)
+    with transaction.atomic():
+        number_rule_end(actor=request.user, rule=rule, last_day=last_day)
+    messages.success(
+        request,
+        _("The rule no longer applies from %(day)s.") % {"day": timezone.localdate()},
+    )
+    return redirect("billing:number_plan")
