@@ -1,0 +1,130 @@
+"""The telephone directory (R-EXT-8): search by name, pinyin initials, department
+and number; the switchboard transfers calls with it, so it answers in a few queries.
+
+Private mobiles only for administration and the person themself (R-SWB-6).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from telephony_admin.core import config
+from telephony_admin.org.access import allows
+from telephony_admin.org.models import Employee
+
+from .models import ClassOfService, Line
+
+
+@dataclass
+class DirectoryEntry:
+    employee_id: int
+    name: str
+    department: str
+    department_id: int
+    title: str
+    lines: list[dict] = field(default_factory=list)
+    private_mobile: str | None = None
+
+    def as_json(self) -> dict:
+        data = {
+            "employee_id": self.employee_id,
+            "name": self.name,
+            "department": self.department,
+            "title": self.title,
+            "numbers": [line["number"] for line in self.lines],
+            "lines": self.lines,
+        }
+        if self.private_mobile is not None:
+            data["private_mobile"] = self.private_mobile
+        return data
+
+
+def _matching_employees(q: str):
+    employees = Employee.objects.filter(is_active=True)
+    if q.isdigit():
+        owners = Line.objects.filter(is_active=True, number__contains=q).values(
+            "owner_id"
+        )
+        return employees.filter(Q(pk__in=owners) | Q(office_phone__startswith=q))
+    lowered = q.lower().replace(" ", "")
+    return employees.filter(
+        Q(name__contains=q)
+        | Q(pinyin_initials__startswith=lowered)
+        | Q(pinyin__startswith=lowered)
+        | Q(department__name__contains=q)
+    )
+
+
+def directory_search(q: str, *, user, limit: int | None = None) -> list[DirectoryEntry]:
+    """Up to ``limit`` people matching ``q``, each with their active lines."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    limit = limit or config.get("extensions.directory_max_results")
+    people = list(
+        _matching_employees(q)
+        .select_related("department")
+        .order_by("pinyin", "pk")[:limit]
+    )
+    return _entries(people, user=user)
+
+
+def _entries(people, *, user) -> list[DirectoryEntry]:
+    lines_by_owner: dict[int, list[dict]] = defaultdict(list)
+    rows = (
+        Line.objects.filter(is_active=True, owner_id__in=[p.pk for p in people])
+        .order_by("number")
+        .values_list("owner_id", "number", "kind", "class_of_service", "location")
+    )
+    for owner_id, number, kind, klass, location in rows:
+        lines_by_owner[owner_id].append(
+            {
+                "number": number,
+                "kind": kind,
+                "class_of_service": klass,
+                "class_label": str(ClassOfService(klass).label),
+                "location": location,
+            }
+        )
+    see_all_mobiles = allows(user, "directory.private_mobile")
+    entries = []
+    for person in people:
+        mobile = None
+        if see_all_mobiles or allows(
+            user, "directory.private_mobile", owner_id=person.pk
+        ):
+            mobile = person.private_mobile
+        entries.append(
+            DirectoryEntry(
+                employee_id=person.pk,
+                name=person.name,
+                department=person.department.name,
+                department_id=person.department_id,
+                title=person.title,
+                lines=lines_by_owner.get(person.pk, []),
+                private_mobile=mobile,
+            )
+        )
+    return entries
+
+
+def department_directory(*, user, department_ids=None) -> list[tuple]:
+    """[(department, [DirectoryEntry])] for the printable directory and the export."""
+    from telephony_admin.org.models import Department
+
+    departments = Department.objects.all()
+    if department_ids:
+        departments = departments.filter(pk__in=department_ids)
+    people = list(
+        Employee.objects.filter(is_active=True, department__in=departments)
+        .select_related("department")
+        .order_by("department__sort_order", "department__code", "pinyin")
+    )
+    entries = _entries(people, user=user)
+    grouped: dict[int, list[DirectoryEntry]] = defaultdict(list)
+    for entry in entries:
+        grouped[entry.department_id].append(entry)
+    return [(d, grouped[d.pk]) for d in departments if grouped.get(d.pk)]

@@ -1,0 +1,335 @@
+"""Browser input for the extensions pages; services hold the rules."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from telephony_admin.approvals.forms import DecisionForm
+from telephony_admin.org.models import Department, Employee
+
+from .models import (
+    ClassOfService,
+    Fault,
+    FaultStatus,
+    Feature,
+    LDRegion,
+    LDStatus,
+    Line,
+    LineKind,
+    LongDistanceRequest,
+    RequestStatus,
+)
+
+DATE = {"type": "date"}
+DATETIME = {"type": "datetime-local"}
+
+
+def _active_employees():
+    return Employee.objects.filter(is_active=True).select_related("department")
+
+
+class LineFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Number, owner or location"))
+    kind = django_filters.ChoiceFilter(choices=LineKind.choices, label=_("Kind"))
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label=_("Department")
+    )
+    class_of_service = django_filters.ChoiceFilter(
+        choices=ClassOfService.choices, label=_("Class of service")
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Line
+        fields = ["q", "kind", "department", "class_of_service", "is_active"]
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        value = value.strip()
+        return queryset.filter(
+            Q(number__contains=value)
+            | Q(owner__name__contains=value)
+            | Q(owner__pinyin_initials__startswith=value.lower())
+            | Q(location__icontains=value)
+        )
+
+
+class LineCreateForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=30)
+    kind = forms.ChoiceField(label=_("Kind"), choices=LineKind.choices)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all()
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=_active_employees(),
+        required=False,
+        help_text=_("Leave empty for a shared line: the department head owns it."),
+    )
+    location = forms.CharField(label=_("Location"), required=False, max_length=100)
+    device = forms.CharField(
+        label=_("Handset / device"), required=False, max_length=100
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LineEditForm(forms.ModelForm):
+    class Meta:
+        model = Line
+        fields = ["kind", "location", "device", "notes", "is_active"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class LineAssignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=_active_employees())
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        help_text=_("Empty: the new owner's department."),
+    )
+    when = forms.DateTimeField(
+        label=_("From"), widget=forms.DateTimeInput(attrs=DATETIME)
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["when"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class LimitForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all()
+    )
+    local_lines = forms.IntegerField(label=_("Local lines"), min_value=0)
+    long_distance_lines = forms.IntegerField(
+        label=_("Long-distance lines"), min_value=0
+    )
+
+
+class ApplicationForm(forms.Form):
+    line = forms.ModelChoiceField(label=_("Line"), queryset=Line.objects.none())
+    requested_class = forms.TypedChoiceField(
+        label=_("Class of service wanted"),
+        choices=ClassOfService.choices,
+        coerce=int,
+    )
+    requested_features = forms.MultipleChoiceField(
+        label=_("Paid features wanted"),
+        choices=Feature.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Business reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    effective_from = forms.DateField(
+        label=_("Effective from"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE),
+        help_text=_("Empty: as soon as it is approved."),
+    )
+
+    def __init__(self, *args, lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = (
+            lines if lines is not None else Line.objects.none()
+        )
+
+
+class AdminDecisionForm(DecisionForm):
+    """The administration step: may approve beyond the department's limit."""
+
+    override = forms.BooleanField(
+        label=_("Approve beyond the department's limit (override)"), required=False
+    )
+
+
+class EquipmentForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("Kind of line"), choices=LineKind.choices)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=500)
+    needed_by = forms.DateField(
+        label=_("Needed by"), widget=forms.DateInput(attrs=DATE)
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class FulfilForm(forms.Form):
+    new_numbers = forms.CharField(
+        label=_("New line numbers"),
+        required=False,
+        help_text=_("One per line or separated by commas."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    existing_lines = forms.ModelMultipleChoiceField(
+        label=_("Existing lines to assign"),
+        queryset=Line.objects.filter(is_active=True),
+        required=False,
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=_active_employees(), required=False
+    )
+    location = forms.CharField(label=_("Location"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_new_numbers(self):
+        raw = self.cleaned_data["new_numbers"].replace(",", "\n")
+        return [n.strip() for n in raw.splitlines() if n.strip()]
+
+
+class FaultForm(forms.Form):
+    line = forms.ModelChoiceField(label=_("Line"), queryset=Line.objects.none())
+    reported_at = forms.DateTimeField(
+        label=_("Fault noticed at"), widget=forms.DateTimeInput(attrs=DATETIME)
+    )
+    symptom = forms.CharField(
+        label=_("Symptom"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = (
+            lines if lines is not None else Line.objects.none()
+        )
+        self.fields["reported_at"].initial = timezone.localtime().strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+
+
+class FaultAssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(
+        label=_("Responsible"), queryset=_active_employees()
+    )
+
+
+class FaultCloseForm(forms.Form):
+    cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}))
+    repair = forms.CharField(
+        label=_("Repair done"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FaultFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=FaultStatus.choices, label=_("Status"))
+    line__department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label=_("Department")
+    )
+
+    class Meta:
+        model = Fault
+        fields = ["status", "line__department"]
+
+
+class RequestStatusFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=RequestStatus.choices, label=_("Status")
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label=_("Department")
+    )
+
+
+class LDFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=LDStatus.choices, label=_("Status"))
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label=_("Department")
+    )
+    urgent = django_filters.BooleanFilter(label=_("Urgent"))
+
+    class Meta:
+        model = LongDistanceRequest
+        fields = ["status", "department", "urgent"]
+
+
+class LDRequestForm(forms.Form):
+    caller = forms.ModelChoiceField(label=_("Caller"), queryset=Employee.objects.none())
+    line = forms.ModelChoiceField(label=_("Line"), queryset=Line.objects.none())
+    region = forms.ChoiceField(label=_("Destination kind"), choices=LDRegion.choices)
+    destination_region = forms.CharField(
+        label=_("Destination region"), max_length=100, help_text=_("e.g. 北京, 香港")
+    )
+    destination_org = forms.CharField(label=_("Organisation called"), max_length=200)
+    destination_number = forms.CharField(
+        label=_("Number (if known)"), max_length=40, required=False
+    )
+    reason = forms.CharField(
+        label=_("Business reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    expected_minutes = forms.IntegerField(
+        label=_("Expected duration (min)"), min_value=1, max_value=600
+    )
+    call_on = forms.DateField(label=_("Call date"), widget=forms.DateInput(attrs=DATE))
+    urgent = forms.BooleanField(
+        label=_("Urgent"),
+        required=False,
+        help_text=_(
+            "If the head and the supervising leader are absent, administration can let "
+            "the call be placed now."
+        ),
+    )
+
+    def __init__(self, *args, callers=None, lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caller"].queryset = callers
+        self.fields["line"].queryset = lines
+        self.fields["call_on"].initial = timezone.localdate()
+
+
+class TransferForm(forms.Form):
+    employee = forms.ModelChoiceField(label=_("Employee"), queryset=_active_employees())
+    department = forms.ModelChoiceField(
+        label=_("New department"), queryset=Department.objects.all()
+    )
+    when = forms.DateTimeField(
+        label=_("Effective from"), widget=forms.DateTimeInput(attrs=DATETIME)
+    )
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["when"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.line_fields = []
+        for line in lines:
+            name = f"line_{line.pk}"
+            self.fields[name] = forms.ModelChoiceField(
+                label=_("Line %(number)s") % {"number": line.number},
+                queryset=_active_employees(),
+                required=False,
+                empty_label=_("Moves with the employee"),
+                help_text=_("Or choose who takes the line over (administration)."),
+            )
+            self.line_fields.append((line, name))
+
+    def reassignments(self) -> dict:
+        return {
+            line.pk: self.cleaned_data[name]
+            for line, name in self.line_fields
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel line list (.xlsx)"),
+        help_text=_(
+            "Columns: number, kind, owner employee number, department code, class, "
+            "location. Chinese headers are understood."
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Pages of the extensions app: thin views over services and selectors."""
