@@ -6,3 +6,6 @@ class ComplaintsConfig(AppConfig):
     name = "callcenter.complaints"
     label = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from . import conf  # noqa: F401  (registers the settings)
