@@ -34,7 +34,7 @@ from .health import (
 from .models import DialCheck, DialPrompt, HotlineCall, HotlineFault
 from .rosters import hotline_rings_at
 from .services import hotline_call_log
-from .statistics import PERIODS, traffic, traffic_workbook
+from .traffic import PERIODS, traffic, traffic_workbook
 
 
 def _form_error(form, exc: DomainError) -> None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from callcenter.models import HotlineCall, SwitchboardCall
-from callcenter.statistics import traffic
+from callcenter.traffic import traffic
 
 TZ = ZoneInfo("Asia/Shanghai")
 
