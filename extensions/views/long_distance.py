@@ -176,10 +176,19 @@ def transfer(request):
         lines = list(
             Line.objects.filter(owner_id=employee_id, is_active=True).order_by("number")
         )
-    form = TransferForm(
-        request.POST or None, lines=lines, initial={"employee": employee_id}
-    )
-    if request.method == "POST" and request.POST.get("confirm") and form.is_valid():
+    confirm = request.method == "POST" and bool(request.POST.get("confirm"))
+    initial = {"employee": employee_id}
+    if request.method == "POST" and not confirm:
+        # "Show the lines": redisplay with what was typed, without errors yet.
+        initial.update(
+            {
+                k: request.POST.get(k)
+                for k in ("department", "when")
+                if request.POST.get(k)
+            }
+        )
+    form = TransferForm(request.POST if confirm else None, lines=lines, initial=initial)
+    if confirm and form.is_valid():
         data = form.cleaned_data
         try:
             moved = employee_transfer(

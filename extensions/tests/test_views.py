@@ -1,0 +1,263 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from extensions.models import (
+    ClassOfService,
+    Fault,
+    FaultStatus,
+    LDStatus,
+    Line,
+    PermissionApplication,
+    RequestStatus,
+)
+from extensions.services import (
+    equipment_request_file,
+    fault_report,
+    ld_request_file,
+    permission_application_file,
+)
+from extensions.tests.factories import make_line
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 10, 12, 10, tzinfo=SH)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def world(company):
+    c = company
+    c.line = make_line("8001", c.dept_sales, c.employee, starts_at=NOW, location="3F")
+    c.cs_line = make_line("8501", c.dept_cs, c.cs_agent, starts_at=NOW)
+    c.app = permission_application_file(
+        line=c.line,
+        user=c.employee.user,
+        requested_class=ClassOfService.DOMESTIC,
+        reason="Beijing customers",
+    )
+    c.fault = fault_report(
+        line=c.line, user=c.employee.user, reported_at=NOW, symptom="No dial tone"
+    )
+    c.ld = ld_request_file(
+        user=c.employee.user,
+        caller=c.employee,
+        line=c.line,
+        region="domestic",
+        destination_region="北京",
+        destination_org="客户公司",
+        reason="Contract",
+        expected_minutes=10,
+        call_on=date(2026, 10, 12),
+        urgent=True,
+    )
+    c.equipment = equipment_request_file(
+        user=c.employee.user,
+        department=c.dept_sales,
+        kind="extension",
+        quantity=1,
+        needed_by=date(2026, 11, 1),
+        reason="New hire",
+    )
+    return c
+
+
+def _pages(c):
+    return [
+        reverse("extensions:list"),
+        reverse("extensions:line_detail", args=[c.line.pk]),
+        reverse("extensions:applications"),
+        reverse("extensions:application_new"),
+        reverse("extensions:application_detail", args=[c.app.pk]),
+        reverse("extensions:equipment"),
+        reverse("extensions:equipment_new"),
+        reverse("extensions:equipment_detail", args=[c.equipment.pk]),
+        reverse("extensions:faults"),
+        reverse("extensions:fault_new"),
+        reverse("extensions:fault_detail", args=[c.fault.pk]),
+        reverse("extensions:ld_list"),
+        reverse("extensions:ld_new"),
+        reverse("extensions:ld_detail", args=[c.ld.pk]),
+        reverse("extensions:directory") + "?q=zs",
+        reverse("extensions:directory_print"),
+        reverse("extensions:directory_export"),
+    ]
+
+
+def test_every_page_renders_for_admin(client, world):
+    client.force_login(world.admin.user)
+    admin_pages = [
+        reverse("extensions:line_new"),
+        reverse("extensions:line_edit", args=[world.line.pk]),
+        reverse("extensions:line_assign", args=[world.line.pk]),
+        reverse("extensions:limits"),
+        reverse("extensions:import"),
+        reverse("extensions:transfer") + f"?employee={world.employee.pk}",
+        reverse("home"),
+    ]
+    for url in _pages(world) + admin_pages:
+        assert client.get(url).status_code == 200, url
+
+
+def test_every_page_renders_for_owner_employee(client, world):
+    client.force_login(world.employee.user)
+    for url in _pages(world):
+        assert client.get(url).status_code == 200, url
+
+
+def test_head_of_other_department_gets_404__R_ORG_3(client, world):
+    client.force_login(world.head_cs.user)
+    for url in [
+        reverse("extensions:line_detail", args=[world.line.pk]),
+        reverse("extensions:application_detail", args=[world.app.pk]),
+        reverse("extensions:fault_detail", args=[world.fault.pk]),
+        reverse("extensions:ld_detail", args=[world.ld.pk]),
+        reverse("extensions:equipment_detail", args=[world.equipment.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    listing = client.get(reverse("extensions:list")).content.decode()
+    assert "8501" in listing and "8001" not in listing
+
+
+def test_colleague_cannot_see_others_line__R_EXT_1(client, world):
+    client.force_login(world.handler.user)
+    response = client.get(reverse("extensions:line_detail", args=[world.line.pk]))
+    assert response.status_code == 404
+    assert "8001" not in client.get(reverse("extensions:list")).content.decode()
+
+
+def test_head_sees_department_lines_gm_all__R_EXT_1(client, world):
+    client.force_login(world.head_sales.user)
+    assert (
+        client.get(reverse("extensions:line_detail", args=[world.line.pk])).status_code
+        == 200
+    )
+    client.force_login(world.gm.user)
+    listing = client.get(reverse("extensions:list")).content.decode()
+    assert "8001" in listing and "8501" in listing
+
+
+def test_staff_without_lines_see_none_and_cannot_edit(client, world):
+    client.force_login(world.finance.user)
+    listing = client.get(reverse("extensions:list")).content.decode()
+    assert "8001" not in listing and "8501" not in listing
+    client.force_login(world.cs_agent.user)
+    # A CS agent sees their own line (OWN scope) but may not edit lines.
+    assert "8501" in client.get(reverse("extensions:list")).content.decode()
+    assert client.get(reverse("extensions:line_new")).status_code == 403
+    assert client.get(reverse("extensions:limits")).status_code == 403
+    assert client.get(reverse("extensions:import")).status_code == 403
+    assert client.get(reverse("extensions:transfer")).status_code == 403
+
+
+def test_head_cannot_edit_lines(client, world):
+    client.force_login(world.head_sales.user)
+    for name in ("line_edit", "line_assign"):
+        url = reverse(f"extensions:{name}", args=[world.line.pk])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {}).status_code == 403
+
+
+def test_application_form_keeps_input_on_error(client, world):
+    client.force_login(world.employee.user)
+    PermissionApplication.objects.all().delete()
+    response = client.post(
+        reverse("extensions:application_new"),
+        {"line": world.line.pk, "requested_class": 0, "reason": "keep me"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "keep me" in body
+    assert "already has this class" in body
+
+
+def test_admin_step_override_shown_and_applied__R_EXT_3(client, world):
+    make_line(
+        "8002",
+        world.dept_sales,
+        world.head_sales,
+        class_of_service=ClassOfService.DOMESTIC,
+        starts_at=NOW,
+    )
+    url = reverse("extensions:application_detail", args=[world.app.pk])
+    client.force_login(world.head_sales.user)
+    page = client.get(url).content.decode()
+    assert "override" not in page.split("Your decision")[-1].lower()
+    client.post(url, {"decision": "approve"})
+    client.force_login(world.admin.user)
+    page = client.get(url).content.decode()
+    assert 'data-testid="limit-warning"' in page
+    assert 'name="override"' in page
+    refused = client.post(url, {"decision": "approve"})
+    assert "Open the application" in refused.content.decode()
+    world.line.refresh_from_db()
+    assert world.line.class_of_service == ClassOfService.INTERNAL
+    client.post(url, {"decision": "approve", "override": "on"})
+    world.line.refresh_from_db()
+    world.app.refresh_from_db()
+    assert world.line.class_of_service == ClassOfService.DOMESTIC
+    assert world.app.status == RequestStatus.APPROVED
+
+
+def test_fault_close_by_admin_only__R_EXT_7(client, world):
+    url = reverse("extensions:fault_detail", args=[world.fault.pk])
+    client.force_login(world.head_sales.user)
+    assert (
+        client.post(url, {"action": "close", "cause": "x", "repair": "y"}).status_code
+        == 404
+    )
+    client.force_login(world.admin.user)
+    client.post(url, {"action": "assign", "assigned_to": world.admin2.pk})
+    client.post(url, {"action": "close", "cause": "Cable cut", "repair": "Replaced"})
+    fault = Fault.objects.get()
+    assert fault.status == FaultStatus.CLOSED
+    assert fault.assigned_to == world.admin2
+    assert fault.closed_by == world.admin
+    open_list = client.get(reverse("extensions:faults")).content.decode()
+    assert "No dial tone" not in open_list
+
+
+def test_fault_list_shows_open_with_age__R_EXT_7(client, world):
+    client.force_login(world.admin.user)
+    with time_machine.travel(datetime(2026, 10, 14, 10, tzinfo=SH), tick=False):
+        page = client.get(reverse("extensions:faults")).content.decode()
+    assert "No dial tone" in page
+    assert "2\xa0days" in page
+
+
+def test_transfer_page_moves_lines__R_EXT_6(client, world):
+    client.force_login(world.admin.user)
+    response = client.post(
+        reverse("extensions:transfer"),
+        {
+            "employee": world.employee.pk,
+            "department": world.dept_cs.pk,
+            "when": "2026-10-12T12:00",
+            "confirm": "1",
+        },
+    )
+    assert response.status_code == 302
+    line = Line.objects.get(number="8001")
+    assert line.department == world.dept_cs
+    assert line.assignments.count() == 2
+
+
+def test_place_now_refused_when_head_present__R_LD_2(client, world):
+    client.force_login(world.admin.user)
+    client.post(reverse("extensions:ld_place_now", args=[world.ld.pk]))
+    world.ld.refresh_from_db()
+    assert not world.ld.placed_now
+    assert world.ld.status == LDStatus.PENDING
+
+
+def test_nav_and_home_for_employee(client, world):
+    client.force_login(world.employee.user)
+    page = client.get(reverse("home")).content.decode()
+    assert "My lines" in page and "8001" in page
