@@ -22,6 +22,7 @@ SCHEDULE_MODULES = (
     "telephony_admin.workcal.schedule",
     "extensions.schedule",
     "billing.schedule",
+    "billing.deductions.schedule",
     "callcenter.schedule",
     "callcenter.complaints.schedule",
 )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "telephony_admin.approvals",
     "extensions",
     "billing",
+    "billing.deductions",
     "callcenter",
     "callcenter.complaints",
 ]

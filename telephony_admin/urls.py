@@ -26,6 +26,7 @@ urlpatterns = [
     path("calendar/", include("telephony_admin.workcal.urls")),
     path("lines/", include("extensions.urls")),
     path("billing/", include("billing.urls")),
+    path("deductions/", include("billing.deductions.urls")),
     path("callcenter/", include("callcenter.urls")),
     path("complaints/", include("callcenter.complaints.urls")),
     path("admin/", admin.site.urls),

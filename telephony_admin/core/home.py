@@ -12,6 +12,7 @@ HOME_MODULES = (
     "telephony_admin.approvals.home",
     "extensions.home",
     "billing.home",
+    "billing.deductions.home",
     "callcenter.home",
     "callcenter.complaints.home",
 )

@@ -16,6 +16,7 @@ NAV_MODULES = (
     "telephony_admin.approvals.nav",
     "extensions.nav",
     "billing.nav",
+    "billing.deductions.nav",
     "callcenter.nav",
     "callcenter.complaints.nav",
     "telephony_admin.org.nav",

@@ -28,6 +28,7 @@ ADMIN_APP_LABELS = (
     "core",
     "extensions",
     "billing",
+    "deductions",
     "callcenter",
     "complaints",
 )

@@ -10,6 +10,7 @@ DEMO_MODULES = (
     "telephony_admin.workcal.demo",
     "extensions.demo",
     "billing.demo",
+    "billing.deductions.demo",
     "callcenter.demo",
     "callcenter.complaints.demo",
 )
