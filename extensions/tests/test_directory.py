@@ -1,0 +1,89 @@
+from datetime import datetime
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from extensions.directory import directory_search
+from extensions.tests.factories import make_line
+
+SH = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 1, 1, tzinfo=SH)
+
+
+@pytest.fixture
+def world(company):
+    company.employee.private_mobile = "13900001111"
+    company.employee.title = "销售代表"
+    company.employee.save()
+    make_line("02160001001", company.dept_sales, company.employee, starts_at=START)
+    make_line("8001", company.dept_sales, company.employee, starts_at=START)
+    make_line("8501", company.dept_cs, company.cs_agent, starts_at=START)
+    return company
+
+
+def _names(entries):
+    return [e.name for e in entries]
+
+
+def test_search_by_pinyin_initials__R_EXT_8(world):
+    assert "张三" in _names(directory_search("zs", user=world.operator.user))
+    assert "张三" in _names(directory_search("zhang", user=world.operator.user))
+
+
+def test_search_by_name_department_number__R_EXT_8(world):
+    user = world.operator.user
+    assert _names(directory_search("张三", user=user)) == ["张三"]
+    assert "周客服" in _names(directory_search("客服部", user=user))
+    found = directory_search("8001", user=user)
+    assert _names(found) == ["张三"]
+    assert found[0].as_json()["numbers"] == ["02160001001", "8001"]
+    assert _names(directory_search("6000", user=user)) == ["张三"]
+
+
+def test_search_constant_queries__R_EXT_8(world, django_assert_max_num_queries):
+    user = world.admin.user
+    user._ta_roles = None
+    directory_search("z", user=user)  # warm the role cache
+    with django_assert_max_num_queries(2):
+        directory_search("z", user=user)
+
+
+def test_private_mobiles_hidden_from_non_admin__R_SWB_6(client, world):
+    for person in (world.operator, world.head_sales, world.gm, world.cs_agent):
+        client.force_login(person.user)
+        data = client.get(reverse("extensions:directory_search"), {"q": "zs"}).json()
+        assert data and all("private_mobile" not in row for row in data)
+        assert (
+            "13900001111"
+            not in client.get(
+                reverse("extensions:directory"), {"q": "zs"}
+            ).content.decode()
+        )
+    client.force_login(world.admin.user)
+    data = client.get(reverse("extensions:directory_search"), {"q": "zs"}).json()
+    assert data[0]["private_mobile"] == "13900001111"
+    assert {"name", "department", "numbers", "title", "employee_id"} <= set(data[0])
+
+
+def test_json_requires_login__R_EXT_8(client, world):
+    response = client.get(reverse("extensions:directory_search"), {"q": "zs"})
+    assert response.status_code == 302
+
+
+def test_excel_export_and_print_per_department__R_EXT_8(client, world):
+    client.force_login(world.operator.user)
+    response = client.get(
+        reverse("extensions:directory_export"), {"department": world.dept_sales.pk}
+    )
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Department", "Name", "Title", "Numbers")
+    assert ("销售部", "张三", "销售代表", "02160001001, 8001") in rows
+    assert all(r[1] != "周客服" for r in rows)
+    page = client.get(
+        reverse("extensions:directory_print"), {"department": world.dept_cs.pk}
+    ).content.decode()
+    assert "周客服" in page and "张三" not in page
