@@ -304,7 +304,14 @@ class CallRecordQuerySet(models.QuerySet):
 
 
 class CallRecord(models.Model):
-    """One call of a carrier bill, classified and attributed (R-BIL-2, R-BIL-3)."""
+    """One call of a carrier bill, classified and attributed (R-BIL-2, R-BIL-3).
+
+    The foreign keys have no database constraint: a bill is a million rows and
+    PostgreSQL would check five deferred foreign keys per row at commit (tens of
+    seconds). The importer writes ids it has just validated (its own period, carrier
+    and import; department and owner from the extensions selector), and ``PROTECT``
+    is still enforced by Django when the referenced rows are deleted.
+    """
 
     period = models.ForeignKey(
         BillingPeriod,
@@ -312,6 +319,7 @@ class CallRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="calls",
         db_index=False,
+        db_constraint=False,
     )
     carrier = models.ForeignKey(
         Carrier,
@@ -319,6 +327,7 @@ class CallRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="calls",
         db_index=False,
+        db_constraint=False,
     )
     bill_import = models.ForeignKey(
         BillImport,
@@ -326,6 +335,7 @@ class CallRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="calls",
         db_index=False,
+        db_constraint=False,
     )
     row_number = models.PositiveIntegerField(_("row"))
     line_number = models.CharField(_("line"), max_length=30)
@@ -349,6 +359,7 @@ class CallRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     owner = models.ForeignKey(
         Employee,
@@ -358,6 +369,7 @@ class CallRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     raw = models.TextField(_("raw row"), blank=True)
 

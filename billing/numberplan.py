@@ -81,6 +81,7 @@ class NumberPlan:
         self.ip_heads = {p[:3] for p in self.ip_prefixes}
         self.lengths = sorted({len(p) for p in self.by_prefix}, reverse=True)
         self.local_area_code = local_area_code
+        self._flags: dict[tuple[str, bool, str], int] = {}
 
     def classify(self, number: str) -> tuple[str, str]:
         """``(class, ip_prefix)`` of a normalised called number."""
@@ -107,6 +108,13 @@ class NumberPlan:
 
     def flags_for(self, call_class: str, ip: str, carrier_type: str) -> int:
         """Flags the classification alone decides (the carrier text is compared)."""
+        key = (call_class, bool(ip), carrier_type)
+        flags = self._flags.get(key)
+        if flags is None:
+            flags = self._flags[key] = self._compute_flags(call_class, ip, carrier_type)
+        return flags
+
+    def _compute_flags(self, call_class: str, ip: str, carrier_type: str) -> int:
         flags = 0
         if call_class in LONG_DISTANCE and not ip:
             flags |= CallFlag.NO_IP_PREFIX  # R-LD-3

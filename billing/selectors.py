@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -26,11 +27,14 @@ def calls_visible_to(user) -> QuerySet[CallRecord]:
 
 
 def call_totals(calls: QuerySet[CallRecord]) -> dict:
-    return calls.order_by().aggregate(
+    totals = calls.order_by().aggregate(
         count=Count("pk"),
         seconds=Coalesce(Sum("duration_seconds"), 0),
         charge=Sum("charge"),
     )
+    # R-BIL-7: yuan to the fen (SQLite sums decimals with float noise).
+    totals["charge"] = Decimal(totals["charge"] or 0).quantize(Decimal("0.01"))
+    return totals
 
 
 def keyset_page(

@@ -265,6 +265,7 @@ class BillParser:
         type_cache: dict[str, str] = {}
         total = Decimal(0)
         emit = not (self.stop_on_error and self.failed)
+        quotes = 2 * width  # two per separator; rows hold width + 1 cells or more
         for row, cells in chunk:
             summary.rows_read += 1
             if len(cells) <= width:
@@ -351,7 +352,15 @@ class BillParser:
             safe_type = type_cache.get(carrier_type)
             if safe_type is None:
                 safe_type = type_cache[carrier_type] = carrier_type[:40]
-            raw = dumps(cells, ensure_ascii=False)
+            joined = '","'.join(cells)
+            if (
+                joined.isprintable()
+                and "\\" not in joined
+                and joined.count('"') == quotes
+            ):
+                raw = '["' + joined + '"]'
+            else:
+                raw = dumps(cells, ensure_ascii=False)
             yield (
                 row,
                 line,

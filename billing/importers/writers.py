@@ -126,10 +126,9 @@ class PostgresWriter:
             except IntegrityError:
                 pass
             cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS billing_callrecord_staging "
-                "(LIKE billing_callrecord INCLUDING DEFAULTS) ON COMMIT DROP"
+                "CREATE TEMP TABLE billing_callrecord_staging ON COMMIT DROP AS "
+                f"SELECT {cols} FROM billing_callrecord WITH NO DATA"
             )
-            cursor.execute("TRUNCATE billing_callrecord_staging")
             count = self._copy(cursor, "billing_callrecord_staging", make_records())
             cursor.execute(
                 f"INSERT INTO billing_callrecord ({cols}) "

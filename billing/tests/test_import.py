@@ -19,7 +19,13 @@ from .conftest import HEADER, ROWS
 
 
 def one_row(**changes):
-    row = dict(zip(["line", "called", "start", "duration", "type", "charge"], ROWS[0]))
+    row = dict(
+        zip(
+            ["line", "called", "start", "duration", "type", "charge"],
+            ROWS[0],
+            strict=True,
+        )
+    )
     row.update(changes)
     return [list(row.values())]
 
@@ -129,7 +135,10 @@ def test_xlsx_is_read_streaming(write_bill, run_import):
 def test_a_bad_row_refuses_the_whole_bill_with_row_and_reason__R_BIL_2(
     write_bill, run_import
 ):
-    rows = [*ROWS, ["057187000001", "82215279", "2026-10-09 10:00:00", "x", "本地", "a"]]
+    rows = [
+        *ROWS,
+        ["057187000001", "82215279", "2026-10-09 10:00:00", "x", "本地", "a"],
+    ]
     result = run_import(write_bill(rows))
     assert result.status == ImportStatus.FAILED
     assert CallRecord.objects.count() == 0
@@ -166,18 +175,14 @@ def test_a_repeat_import_counts_nothing_twice__R_BIL_2(write_bill, run_import):
     assert CallRecord.objects.count() == 4
 
 
-def test_a_duplicate_call_within_a_bill_is_stored_once__R_BIL_2(
-    write_bill, run_import
-):
+def test_a_duplicate_call_within_a_bill_is_stored_once__R_BIL_2(write_bill, run_import):
     result = run_import(write_bill([*ROWS, ROWS[0]]))
     assert result.status == ImportStatus.SUCCEEDED
     assert CallRecord.objects.count() == 4
     assert result.rows_duplicate == 1
 
 
-def test_a_corrected_bill_replaces_the_carriers_month__R_BIL_2(
-    write_bill, run_import
-):
+def test_a_corrected_bill_replaces_the_carriers_month__R_BIL_2(write_bill, run_import):
     run_import(write_bill())
     corrected = [*ROWS[:3], [*ROWS[3][:5], "0.50"]]
     result = run_import(write_bill(corrected, name="corrected.csv"))
@@ -217,7 +222,14 @@ def test_a_period_closed_while_queued_refuses_at_run_time(write_bill, db):
 
 def test_flags_are_stored_on_the_records__R_LD_3(write_bill, run_import):
     rows = [
-        ["057187000001", "02112345678", "2026-10-05 13:40:10", "68", "国内长途", "0.60"],
+        [
+            "057187000001",
+            "02112345678",
+            "2026-10-05 13:40:10",
+            "68",
+            "国内长途",
+            "0.60",
+        ],
     ]
     run_import(write_bill(rows))
     call = CallRecord.objects.get()

@@ -1,0 +1,116 @@
+"""Settings of quotas, audits, private calls and fines (rules.md defaults, never constants)."""
+
+from datetime import time
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from telephony_admin.core import config
+
+# R-BIL-1: quota standards.
+config.register(
+    "deductions.quota_per_staff",
+    Decimal("30.00"),
+    _("Monthly quota per staff member (yuan)"),
+)
+config.register(
+    "deductions.quota_per_manager",
+    Decimal("50.00"),
+    _("Monthly quota per manager (yuan)"),
+)
+config.register(
+    "deductions.quota_per_duty_line",
+    Decimal("50.00"),
+    _("Monthly quota of a duty line (yuan)"),
+    _("Proposed for each line marked as a duty line in the plan."),
+)
+config.register(
+    "deductions.quota_alert_thresholds",
+    [80, 100],
+    _("Quota alert thresholds (% of the month's quota)"),
+    _("Departments are notified once per threshold and month."),
+)
+# R-BIL-5 / R-LD-2 / R-LD-4.
+config.register(
+    "deductions.premium_multiplier",
+    Decimal("5"),
+    _("Premium-number call: times the charge the person pays"),
+)
+config.register(
+    "deductions.lapsed_ld_multiplier",
+    Decimal("2"),
+    _("Lapsed urgent long-distance call: times the charge the person pays"),
+)
+config.register(
+    "deductions.ld_fine_domestic",
+    Decimal("50.00"),
+    _("Fine per unapproved domestic long-distance call (yuan)"),
+)
+config.register(
+    "deductions.ld_fine_hk_macau",
+    Decimal("100.00"),
+    _("Fine per unapproved Hong Kong / Macau call (yuan)"),
+)
+config.register(
+    "deductions.ld_fine_international",
+    Decimal("500.00"),
+    _("Fine per unapproved international call (yuan)"),
+)
+config.register(
+    "deductions.review_multiplier",
+    Decimal("1"),
+    _("Confirmed review flag: times the charge the person pays"),
+)
+# Review flag thresholds.
+config.register(
+    "deductions.night_starts",
+    time(22, 0),
+    _("Night calls start at"),
+)
+config.register(
+    "deductions.night_ends",
+    time(7, 0),
+    _("Night calls end at"),
+)
+config.register(
+    "deductions.long_call_minutes",
+    60,
+    _("A call this many minutes or longer is flagged as very long"),
+)
+config.register(
+    "deductions.repeat_calls_per_day",
+    5,
+    _("Calls from one line to one number in a day flagged as repeated"),
+)
+# R-PRV-2.
+config.register(
+    "deductions.private_match_window_minutes",
+    60,
+    _("Private-call matching window (minutes either side of the registered time)"),
+)
+# R-PEN-1.
+config.register(
+    "deductions.fine_etiquette",
+    Decimal("20.00"),
+    _("Fine for an etiquette violation (yuan)"),
+)
+config.register(
+    "deductions.fine_use",
+    Decimal("30.00"),
+    _("Fine for a phone-use violation (yuan)"),
+)
+config.register(
+    "deductions.fine_charges",
+    Decimal("50.00"),
+    _("Fine for a charges violation (yuan)"),
+)
+config.register(
+    "deductions.fine_max_multiplier",
+    25,
+    _("Largest multiple of a fine in severe cases"),
+)
+config.register(
+    "deductions.supervisor_share_percent",
+    Decimal("80"),
+    _("Direct supervisor's joint share of a fine (%)"),
+)
