@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "complaints"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.intake, name="new"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("reports/", views.report, name="reports"),
+    path("reports/export/", views.report_export, name="export"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/attach/", views.attach, name="attach"),
+    path("<int:pk>/<slug:action>/", views.act, name="act"),
+]

@@ -1,0 +1,210 @@
+"""Browser input for intake and each workflow step (the services hold the rules)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from telephony_admin.org.models import Department
+
+from .models import Channel, Complexity, ContactChannel, ContactPurpose, Kind
+
+TEXTAREA = {"rows": 3}
+
+
+class IntakeForm(forms.Form):
+    """投诉登记表: fast to fill while the customer is on the line (R-CMP-1)."""
+
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "tel"}),
+    )
+    customer_name = forms.CharField(label=_("Customer name"), max_length=100)
+    unit = forms.CharField(
+        label=_("Unit or product serial number"), max_length=100, required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.HOTLINE
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Kind.choices,
+        initial=Kind.COMPLAINT,
+        widget=forms.RadioSelect,
+    )
+    complexity = forms.ChoiceField(
+        label=_("Complexity"),
+        choices=[("", "—"), *Complexity.choices],
+        required=False,
+        initial=Complexity.GENERAL,
+        widget=forms.RadioSelect,
+    )
+    content = forms.CharField(
+        label=_("Content"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    answer = forms.CharField(
+        label=_("Answer given now (consultation or query)"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    accepted_at = forms.DateTimeField(
+        label=_("Accepted at"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+    hotline_call = forms.TypedChoiceField(
+        label=_("Hotline call"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accepted_at"].initial = timezone.localtime().replace(
+            second=0, microsecond=0
+        )
+        self.fields["hotline_call"].choices = [("", "—"), *_recent_calls()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Kind.COMPLAINT and not data.get("complexity"):
+            self.add_error("complexity", _("Choose the complexity of the complaint."))
+        return data
+
+
+def _recent_calls() -> list[tuple[int, str]]:
+    """Today's and yesterday's hotline calls, to link the case to its call."""
+    from callcenter.models import HotlineCall
+
+    since = timezone.now() - timezone.timedelta(days=2)
+    calls = HotlineCall.objects.filter(started_at__gte=since).order_by("-started_at")
+    return [
+        (
+            call.pk,
+            f"{timezone.localtime(call.started_at):%m-%d %H:%M} "
+            f"{call.caller_number} {call.caller_name}".strip(),
+        )
+        for call in calls[:50]
+    ]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Internal note"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Internal note"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class SendForm(NoteForm):
+    department = forms.ModelChoiceField(
+        label=_("Responsible department"), queryset=Department.objects.all()
+    )
+
+    field_order = ["department", "note"]
+
+
+class VerifyForm(NoteForm):
+    founded = forms.TypedChoiceField(
+        label=_("Verification"),
+        choices=[("yes", _("Founded")), ("no", _("Unfounded"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+    field_order = ["founded", "explanation", "note"]
+
+
+class SolveForm(NoteForm):
+    findings = forms.CharField(
+        label=_("Findings"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    solution = forms.CharField(
+        label=_("Solution"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+    field_order = ["findings", "solution", "note"]
+
+
+class TellResultForm(NoteForm):
+    result = forms.CharField(
+        label=_("What the customer was told"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    channel = forms.ChoiceField(label=_("How"), choices=ContactChannel.choices)
+
+    field_order = ["result", "channel", "note"]
+
+
+class CallbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Customer's comment"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    channel = forms.ChoiceField(label=_("How"), choices=ContactChannel.choices)
+
+
+class ContactForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[
+            (ContactPurpose.REPLY, ContactPurpose.REPLY.label),
+            (ContactPurpose.UPDATE, ContactPurpose.UPDATE.label),
+        ],
+    )
+    channel = forms.ChoiceField(label=_("How"), choices=ContactChannel.choices)
+    summary = forms.CharField(
+        label=_("What the customer was told"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class WaitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What we wait for from the customer"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+
+
+class ComplexityForm(forms.Form):
+    complexity = forms.ChoiceField(
+        label=_("New complexity"), choices=Complexity.choices
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer given to the customer"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class ReportFilterForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}),
+        required=False,
+    )

@@ -1,0 +1,11 @@
+"""Celery tasks: thin, idempotent wrappers around the SLA sweep."""
+
+from celery import shared_task
+
+from .sla import sla_sweep
+
+
+@shared_task(ignore_result=True)
+def sla_sweep_task() -> int:
+    """Every minute (see ``schedule.py``): warnings and breaches due now (R-CMP-3)."""
+    return sla_sweep()
