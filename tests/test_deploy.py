@@ -10,7 +10,7 @@ from django.conf import settings
 
 def test_production_profile_passes_check_deploy():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "PRODUCTION": "true",
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20
