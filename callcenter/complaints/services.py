@@ -144,6 +144,13 @@ def _check_state(complaint: Complaint, action: str) -> None:
 # --- intake (R-CMP-1) --------------------------------------------------------------
 
 
+def normalise_phone(phone: str) -> str:
+    """Digits only (and a leading +), so a repeat caller is found however typed."""
+    phone = phone.strip()
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return ("+" + digits) if phone.startswith("+") else digits
+
+
 def _next_number(year: int) -> str:
     """TS-2026-000123: one counter row per year, incremented under its row lock."""
     if not ComplaintSequence.objects.filter(year=year).exists():
@@ -188,12 +195,14 @@ def complaint_register(
         )
     if kind != Kind.COMPLAINT:
         complexity = ""
+    if not normalise_phone(contact_phone):
+        raise ComplaintError(_("Enter the contact phone."), field="contact_phone")
     year = timezone.localtime(accepted_at).year
     complaint = Complaint.objects.create(
         number=_next_number(year),
         accepted_at=accepted_at,
         customer_name=customer_name.strip(),
-        contact_phone=contact_phone.strip(),
+        contact_phone=normalise_phone(contact_phone),
         content=content,
         kind=kind,
         complexity=complexity,

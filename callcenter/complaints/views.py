@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from telephony_admin.errors import DomainError
+from telephony_admin.errors import DomainError, PermissionRefused
 from telephony_admin.org.access import capability_required
 
 from . import permissions as perm
@@ -169,6 +169,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form.is_valid():
         try:
             step.run(request.user, complaint, form.cleaned_data)
+        except PermissionRefused:
+            raise
         except DomainError as exc:
             if exc.field in form.fields:
                 form.add_error(exc.field, exc.message)
