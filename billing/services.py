@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -38,6 +39,10 @@ from .models import (
     PeriodStatus,
 )
 from .progress import ProgressReporter
+
+#: Callables ``hook(bill_import_id)`` run after a successful import commits
+#: (issue 5: billing.deductions queues its audits here).
+AFTER_IMPORT: list = []
 
 _MONTH = re.compile(r"^\s*(\d{4})[-/.年]?(\d{1,2})月?\s*$")
 
@@ -298,6 +303,8 @@ def _import(bill_import: BillImport, make_records, parsers) -> None:
             "total": str(summary.total_charge),
         },
     )
+    for hook in AFTER_IMPORT:
+        transaction.on_commit(partial(hook, bill_import.pk))
 
 
 # --- Attribution (R-BIL-3) ------------------------------------------------------------

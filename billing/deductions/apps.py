@@ -8,3 +8,27 @@ class DeductionsConfig(AppConfig):
     name = "billing.deductions"
     label = "deductions"
     verbose_name = _("Quotas and deductions")
+
+    def ready(self) -> None:
+        from billing import services as billing_services
+        from telephony_admin.approvals import registry
+
+        from . import conf  # noqa: F401  (registers settings)
+        from .services import private_calls, quotas
+        from .tasks import on_bill_imported
+
+        registry.register(
+            quotas.QUOTA_PLAN_KIND,
+            label=_("Phone-charge quota plan"),
+            on_approved=quotas.quota_plan_on_approved,
+            on_rejected=quotas.quota_plan_on_rejected,
+        )
+        registry.register(
+            private_calls.PRIVATE_CALL_KIND,
+            label=_("Private call registration"),
+            on_approved=private_calls.private_call_on_approved,
+            on_rejected=private_calls.private_call_on_rejected,
+        )
+        hooks = getattr(billing_services, "AFTER_IMPORT", None)
+        if hooks is not None and on_bill_imported not in hooks:
+            hooks.append(on_bill_imported)

@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "deductions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.statement_view, name="statement"),
+    path("department/<int:pk>/", views.department_view, name="department"),
+    path("quotas/", views.quota_plans, name="quota_plans"),
+    path("quotas/<int:year>/", views.quota_plan_view, name="quota_plan"),
+    path("quotas/<int:year>/month/", views.quota_month_view, name="quota_month"),
+    path("findings/", views.findings_view, name="findings"),
+    path("findings/run/", views.audit_run_view, name="audit_run"),
+    path("findings/<int:pk>/", views.finding_view, name="finding"),
+    path("findings/notice/", views.notice_view, name="notice"),
+    path("calls/<int:pk>/private/", views.mark_private_view, name="mark_private"),
+    path("private-calls/", views.private_calls_view, name="private_calls"),
+    path(
+        "private-calls/<int:pk>/cancel/",
+        views.private_call_cancel_view,
+        name="private_call_cancel",
+    ),
+    path("fines/", views.fines_view, name="fines"),
+    path("fines/<int:pk>/delete/", views.fine_delete_view, name="fine_delete"),
+    path("closing/", views.closing_view, name="closing"),
+    path("closing/<str:month>/export.xlsx", views.export_view, name="export"),
+    path("closing/<str:month>/close/", views.close_view, name="close"),
+    path("closing/<str:month>/reopen/", views.reopen_view, name="reopen"),
+]

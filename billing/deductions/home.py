@@ -1,0 +1,92 @@
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from billing.models import BillingPeriod, PeriodStatus
+from telephony_admin.core.home import HomePanel, HomeRow
+from telephony_admin.org.access import employee_of, scope
+
+from .models import FindingStatus, Violation
+
+
+def panels(user) -> list[HomePanel]:
+    result = []
+    employee = employee_of(user)
+    if employee is not None:
+        mine = (
+            Violation.objects.filter(employee=employee, status=FindingStatus.CHARGED)
+            .values("period__month")
+            .annotate(total=Sum("amount"))
+            .order_by("-period__month")[:3]
+        )
+        result.append(
+            HomePanel(
+                key="deductions-mine",
+                title=_("My call violations"),
+                rows=[
+                    HomeRow(
+                        text=f"{row['period__month']:%Y-%m}",
+                        url=reverse("deductions:findings")
+                        + f"?month={row['period__month']:%Y-%m}",
+                        badge=_("%(amount)s yuan") % {"amount": row["total"]},
+                        badge_class="danger",
+                    )
+                    for row in mine
+                ],
+                empty_text=_("No call violation charged to you."),
+                more_url=reverse("deductions:private_calls"),
+            )
+        )
+    if scope(user, "audits.decide"):
+        open_flags = (
+            Violation.objects.filter(
+                status=FindingStatus.OPEN, period__status=PeriodStatus.OPEN
+            )
+            .values("period__month")
+            .annotate(total=Sum("charge"))
+            .order_by("-period__month")
+        )
+        rows = []
+        for row in open_flags[:5]:
+            count = Violation.objects.filter(
+                status=FindingStatus.OPEN, period__month=row["period__month"]
+            ).count()
+            rows.append(
+                HomeRow(
+                    text=_("%(count)s review flags in %(month)s")
+                    % {"count": count, "month": f"{row['period__month']:%Y-%m}"},
+                    url=reverse("deductions:findings")
+                    + f"?month={row['period__month']:%Y-%m}&status=open",
+                    badge_class="warning",
+                    badge=_("to review"),
+                )
+            )
+        result.append(
+            HomePanel(
+                key="deductions-review",
+                title=_("Audit flags to review"),
+                rows=rows,
+                empty_text=_("Nothing to review."),
+                more_url=reverse("deductions:findings"),
+            )
+        )
+    if scope(user, "deductions.export"):
+        rows = [
+            HomeRow(
+                text=str(p),
+                url=reverse("deductions:closing"),
+                badge=p.get_status_display(),
+                badge_class="dark" if p.status == PeriodStatus.CLOSED else "success",
+            )
+            for p in BillingPeriod.objects.order_by("-month")[:3]
+        ]
+        result.append(
+            HomePanel(
+                key="deductions-closing",
+                title=_("Deduction workbooks"),
+                rows=rows,
+                empty_text=_("No billing month yet."),
+                more_url=reverse("deductions:closing"),
+            )
+        )
+    return result

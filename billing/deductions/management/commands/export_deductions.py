@@ -1,0 +1,34 @@
+"""``manage.py export_deductions --period 2026-10 --out deductions.xlsx [--lang en]``."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from billing.models import BillingPeriod
+from billing.services import parse_month
+from telephony_admin.errors import DomainError
+
+from ...services.export import deductions_export
+from ...workbook import LANGUAGES
+
+
+class Command(BaseCommand):
+    help = "Write a month's payroll deduction workbook for finance (R-PRV-4)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="YYYY-MM")
+        parser.add_argument("--out", required=True, help="the .xlsx file to write")
+        parser.add_argument("--lang", default="zh-hans", choices=LANGUAGES)
+
+    def handle(self, *args, **options):
+        try:
+            month = parse_month(options["period"])
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        period = BillingPeriod.objects.filter(month=month).first()
+        if period is None:
+            raise CommandError(f"No billing month {month:%Y-%m}.")
+        data, total = deductions_export(actor=None, period=period, lang=options["lang"])
+        out = Path(options["out"])
+        out.write_bytes(data)
+        self.stdout.write(f"{out}: deductions of {period}, total {total}")

@@ -1,0 +1,1 @@
+"""Writes of Billing II, one module per area; views, tasks and commands call these."""

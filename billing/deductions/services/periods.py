@@ -1,0 +1,121 @@
+"""Billing months for deductions: open/closed checks, closing and reopening (R-PRV-4).
+
+``BillingPeriod`` belongs to billing; its status is changed here only, by finance
+(close, after an export) and administration (reopen, with a reason).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.models import BillingPeriod, PeriodStatus
+from telephony_admin.core.services import audit_record, notify
+from telephony_admin.org.access import require
+
+from ..errors import DeductionError, PeriodClosed
+from ..models import PeriodAction, PeriodEvent
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def period_for(day: date) -> BillingPeriod:
+    period, _created = BillingPeriod.objects.get_or_create(month=month_start(day))
+    return period
+
+
+def ensure_open(period: BillingPeriod | None) -> None:
+    """Refuse changes to a closed month (R-PRV-4)."""
+    if period is not None and period.status == PeriodStatus.CLOSED:
+        raise PeriodClosed(
+            _("The month %(month)s is closed; it cannot be changed.")
+            % {"month": period}
+        )
+
+
+def ensure_month_open(day: date) -> None:
+    ensure_open(BillingPeriod.objects.filter(month=month_start(day)).first())
+
+
+def export_recorded(*, actor, period: BillingPeriod, total: Decimal) -> PeriodEvent:
+    event = PeriodEvent.objects.create(
+        period=period, action=PeriodAction.EXPORTED, actor=_user(actor), total=total
+    )
+    audit_record(
+        actor=actor,
+        action="deductions.workbook_exported",
+        target=period,
+        details={"total": str(total)},
+    )
+    return event
+
+
+def _user(actor):
+    user = getattr(actor, "user", actor)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def period_close(*, actor, period: BillingPeriod) -> BillingPeriod:
+    """Finance closes a month once its workbook was exported (R-PRV-4)."""
+    require(actor, "period.close")
+    if not PeriodEvent.objects.filter(
+        period=period, action=PeriodAction.EXPORTED
+    ).exists():
+        raise DeductionError(
+            _("Export the deduction workbook of %(month)s before closing it.")
+            % {"month": period}
+        )
+    changed = BillingPeriod.objects.filter(
+        pk=period.pk, status=PeriodStatus.OPEN
+    ).update(status=PeriodStatus.CLOSED, closed_at=timezone.now(), closed_by=actor)
+    if not changed:
+        raise PeriodClosed(
+            _("The month %(month)s is already closed.") % {"month": period}
+        )
+    PeriodEvent.objects.create(
+        period=period, action=PeriodAction.CLOSED, actor=_user(actor)
+    )
+    audit_record(actor=actor, action="deductions.period_closed", target=period)
+    period.refresh_from_db()
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, actor, period: BillingPeriod, reason: str) -> BillingPeriod:
+    """Administration reopens a closed month, with a reason (audited)."""
+    require(actor, "period.reopen")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DeductionError(_("Give the reason for reopening."), field="reason")
+    changed = BillingPeriod.objects.filter(
+        pk=period.pk, status=PeriodStatus.CLOSED
+    ).update(status=PeriodStatus.OPEN, closed_at=None, closed_by=None)
+    if not changed:
+        raise DeductionError(
+            _("The month %(month)s is not closed.") % {"month": period}
+        )
+    PeriodEvent.objects.create(
+        period=period, action=PeriodAction.REOPENED, actor=_user(actor), reason=reason
+    )
+    audit_record(
+        actor=actor,
+        action="deductions.period_reopened",
+        target=period,
+        details={"reason": reason},
+    )
+    from telephony_admin.org.models import Employee, Role
+
+    notify(
+        recipients=Employee.objects.filter(user__groups__name=Role.FINANCE),
+        title=_("Month %(month)s reopened") % {"month": period},
+        body=reason,
+    )
+    period.refresh_from_db()
+    return period
