@@ -63,10 +63,22 @@ class CopyStream:
         self.count = 0
         self.paused: Pause | None = None
         self.escaped: dict[str, str] = {}
+        self.offsets: dict[str, str] = {}
+        self.tz = timezone.get_current_timezone()
+
+    def _offset(self, start: str) -> str:
+        """UTC offset of the local day (the session time zone stays UTC for Django)."""
+        day = start[:10]
+        offset = self.offsets.get(day)
+        if offset is None:
+            moment = datetime.fromisoformat(start).replace(tzinfo=self.tz)
+            offset = self.offsets[day] = moment.strftime("%z")
+        return offset
 
     def _lines(self, limit: int) -> str:
         prefix = self.prefix
         escaped = self.escaped
+        offsets = self.offsets
         out = []
         size = 0
         for rec in islice(self.records, limit):
@@ -80,8 +92,9 @@ class CopyStream:
                 safe = escaped[ctype] = _escape(ctype)
             if "\\" in raw:
                 raw = _escape(raw)
+            offset = offsets.get(start[:10]) or self._offset(start)
             text = (
-                f"{prefix}{row}\t{line}\t{called}\t{start}\t{seconds}\t{charge}\t"
+                f"{prefix}{row}\t{line}\t{called}\t{start}{offset}\t{seconds}\t{charge}\t"
                 f"{safe}\t{cls}\t{ip}\t{flags}\t"
                 f"{NULL if dept is None else dept}\t"
                 f"{NULL if owner is None else owner}\t{raw}\n"
@@ -116,8 +129,6 @@ class PostgresWriter:
         """Write the records; returns (inserted, duplicates). May call twice."""
         cols = ", ".join(COLUMNS)
         with connection.cursor() as cursor:
-            tz = timezone.get_current_timezone_name()
-            cursor.execute("SET LOCAL TIME ZONE %s", [tz])
             cursor.execute("SET LOCAL synchronous_commit = off")
             try:
                 with transaction.atomic():
