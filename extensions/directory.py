@@ -42,20 +42,43 @@ class DirectoryEntry:
         return data
 
 
+CANDIDATES = 200
+
+
 def _matching_employees(q: str):
+    """One table, OR of indexed columns, no ORDER BY: PostgreSQL combines the pinyin
+    and name indexes (bitmap OR) instead of walking one index in order (R-EXT-8)."""
+    from telephony_admin.org.models import Department
+
     employees = Employee.objects.filter(is_active=True)
     if q.isdigit():
-        owners = Line.objects.filter(is_active=True, number__contains=q).values(
-            "owner_id"
+        owners = list(
+            Line.objects.filter(is_active=True, number__contains=q)
+            .exclude(owner=None)
+            .values_list("owner_id", flat=True)[:CANDIDATES]
         )
-        return employees.filter(Q(pk__in=owners) | Q(office_phone__startswith=q))
-    lowered = q.lower().replace(" ", "")
-    return employees.filter(
-        Q(name__contains=q)
-        | Q(pinyin_initials__startswith=lowered)
-        | Q(pinyin__startswith=lowered)
-        | Q(department__name__contains=q)
+        return employees.filter(Q(pk__in=owners) | Q(office_phone=q))
+    department_ids = list(
+        Department.objects.filter(name__icontains=q).values_list("pk", flat=True)
     )
+    condition = Q(department_id__in=department_ids) if department_ids else Q()
+    if q.isascii():
+        lowered = q.lower().replace(" ", "")
+        condition |= Q(pinyin_initials__startswith=lowered) | Q(
+            pinyin__startswith=lowered
+        )
+        condition |= Q(number__in={q, q.upper()})
+    else:
+        condition |= Q(name__contains=q)
+    return employees.filter(condition)
+
+
+def _rank(person: Employee, q: str) -> tuple:
+    """Exact name or initials first, then names starting with the query, by pinyin."""
+    lowered = q.lower()
+    exact = person.name == q or person.pinyin_initials == lowered
+    prefix = person.name.startswith(q) or person.pinyin_initials.startswith(lowered)
+    return (not exact, not prefix, person.pinyin, person.pk)
 
 
 def directory_search(q: str, *, user, limit: int | None = None) -> list[DirectoryEntry]:
@@ -64,11 +87,10 @@ def directory_search(q: str, *, user, limit: int | None = None) -> list[Director
     if not q:
         return []
     limit = limit or config.get("extensions.directory_max_results")
-    people = list(
-        _matching_employees(q)
-        .select_related("department")
-        .order_by("pinyin", "pk")[:limit]
+    candidates = list(
+        _matching_employees(q).select_related("department").order_by()[:CANDIDATES]
     )
+    people = sorted(candidates, key=lambda person: _rank(person, q))[:limit]
     return _entries(people, user=user)
 
 

@@ -47,7 +47,7 @@ def test_search_constant_queries__R_EXT_8(world, django_assert_max_num_queries):
     user = world.admin.user
     user._ta_roles = None
     directory_search("z", user=user)  # warm the role cache
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         directory_search("z", user=user)
 
 
