@@ -1,0 +1,154 @@
+"""Pages: permissions (refusals proven), the statement, findings, closing; browser."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from billing.deductions.models import FindingStatus, Violation
+from billing.deductions.services.audits import audit_run
+from billing.models import CallClass, PeriodStatus
+
+from .factories import at, make_call
+
+
+@pytest.fixture
+def month(lines, company):
+    make_call(lines["local"], "82215279", at(2026, 10, 8, 10), "0.20")
+    call = make_call(
+        lines["local"], "16812345", at(2026, 10, 8, 11), "1.23", CallClass.PREMIUM
+    )
+    audit_run(period_id=call.period_id)
+    return call.period
+
+
+def get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+@pytest.mark.django_db
+def test_statement_for_admin_and_heads_own_department_only(client, company, month):
+    page = get(client, company.admin.user, "/deductions/?month=2026-10")
+    assert page.status_code == 200
+    assert "销售部" in page.content.decode()
+    dept = f"/deductions/department/{company.dept_sales.pk}/?month=2026-10"
+    assert get(client, company.head_sales.user, dept).status_code == 200
+    assert get(client, company.head_cs.user, dept).status_code == 404
+    assert get(client, company.employee.user, "/deductions/").status_code == 403
+    lines = get(client, company.head_sales.user, dept + "&line=057187000001")
+    assert "16812345" in lines.content.decode()
+
+
+@pytest.mark.django_db
+def test_findings_scoped_and_decided_by_admin_only(client, company, month):
+    finding = Violation.objects.get(call__called_number="16812345")
+    assert (
+        get(client, company.employee.user, "/deductions/findings/").status_code == 200
+    )
+    assert (
+        get(
+            client, company.head_cs.user, f"/deductions/findings/{finding.pk}/"
+        ).status_code
+        == 404
+    )
+    client.force_login(company.head_sales.user)
+    refused = client.post(
+        f"/deductions/findings/{finding.pk}/",
+        {"action": "decide", "status": "waived", "reason": "x"},
+    )
+    assert refused.status_code == 403
+    client.force_login(company.admin.user)
+    missing = client.post(
+        f"/deductions/findings/{finding.pk}/", {"action": "decide", "status": "waived"}
+    )
+    assert missing.status_code == 200  # form shown again with the error
+    client.post(
+        f"/deductions/findings/{finding.pk}/",
+        {"action": "decide", "status": "waived", "reason": "misdial"},
+    )
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.WAIVED
+    notice = get(
+        client, company.admin.user, "/deductions/findings/notice/?month=2026-10"
+    )
+    assert notice.status_code == 200
+
+
+@pytest.mark.django_db
+def test_finance_downloads_then_closes_admin_reopens(client, company, month):
+    assert (
+        get(
+            client, company.admin.user, "/deductions/closing/2026-10/export.xlsx"
+        ).status_code
+        == 403
+    )
+    client.force_login(company.finance.user)
+    response = client.get("/deductions/closing/2026-10/export.xlsx")
+    assert response.status_code == 200
+    assert load_workbook(BytesIO(response.content)).sheetnames[0] == "扣款汇总"
+    client.post("/deductions/closing/2026-10/close/")
+    month.refresh_from_db()
+    assert month.status == PeriodStatus.CLOSED
+    client.force_login(company.admin.user)
+    client.post("/deductions/closing/2026-10/reopen/", {"reason": ""})
+    month.refresh_from_db()
+    assert month.status == PeriodStatus.CLOSED
+    client.post("/deductions/closing/2026-10/reopen/", {"reason": "corrected bill"})
+    month.refresh_from_db()
+    assert month.status == PeriodStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_other_pages_render_for_their_roles(client, company, month):
+    assert get(client, company.admin.user, "/deductions/quotas/").status_code == 200
+    assert get(client, company.employee.user, "/deductions/quotas/").status_code == 403
+    assert get(client, company.admin.user, "/deductions/fines/").status_code == 200
+    assert get(client, company.finance.user, "/deductions/fines/").status_code == 403
+    assert (
+        get(client, company.employee.user, "/deductions/private-calls/").status_code
+        == 200
+    )
+    assert get(client, company.finance.user, "/deductions/closing/").status_code == 200
+    assert get(client, company.employee.user, "/deductions/closing/").status_code == 403
+    client.force_login(company.admin.user)
+    client.post("/deductions/quotas/", {"year": "2026"})
+    page = client.get("/deductions/quotas/2026/")
+    assert page.status_code == 200 and "110.00" in page.content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_finance_downloads_workbook_and_closes_then_import_refused(
+    page, login, company, lines
+):
+    from billing.services import bill_import_create
+    from telephony_admin.errors import PeriodClosed
+
+    make_call(
+        lines["local"], "16812345", at(2026, 10, 8, 11), "1.23", CallClass.PREMIUM
+    )
+    login("finance")
+    page.goto("/deductions/closing/")
+    row = page.locator("tr[data-month='2026-10']")
+    with page.expect_download() as download:
+        row.get_by_test_id("download").first.click()
+    assert download.value.suggested_filename == "deductions-2026-10.xlsx"
+    book = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
+    assert book.sheetnames == ["扣款汇总", "部门话费", "明细"]
+    page.reload()
+    row = page.locator("tr[data-month='2026-10']")
+    row.get_by_test_id("close").click()
+    page.wait_for_selector("tr[data-month='2026-10'] .bi-lock")
+    with pytest.raises(PeriodClosed):
+        bill_import_create(
+            actor=company.admin.user,
+            source=BytesIO(b"x"),
+            original_name="bill.csv",
+            month=date(2026, 10, 1),
+            enqueue=False,
+        )
