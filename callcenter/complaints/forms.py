@@ -36,7 +36,7 @@ class IntakeForm(forms.Form):
     )
     complexity = forms.ChoiceField(
         label=_("Complexity"),
-        choices=[("", "—"), *Complexity.choices],
+        choices=Complexity.choices,
         required=False,
         initial=Complexity.GENERAL,
         widget=forms.RadioSelect,

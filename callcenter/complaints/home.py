@@ -23,7 +23,7 @@ def panels(user) -> list[HomePanel]:
                 title=_("Follow-ups: update these customers"),
                 rows=[
                     HomeRow(
-                        text=task.text,
+                        text=task.summary,
                         url=reverse("complaints:detail", args=[task.complaint_id]),
                         badge=_("Mandatory"),
                         badge_class="danger",

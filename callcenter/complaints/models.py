@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.org.models import Department, Employee
@@ -233,6 +234,13 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action}"
+
+    @property
+    def note_display(self) -> str:
+        """The internal note; an escalation reads in the viewer's language."""
+        if self.action == EventAction.ESCALATED and self.details.get("clock"):
+            return escalation_text(self.details["clock"], self.details.get("level"))
+        return self.internal_note
 
 
 class ContactChannel(models.TextChoices):
@@ -466,6 +474,25 @@ class FollowUpTask(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def summary(self) -> str:
+        """What to do, in the viewer's language (R-CMP-3)."""
+        if self.event_id is None:
+            return self.text
+        return gettext("Update the customer on %(number)s: %(clock)s passed") % {
+            "number": self.complaint.number,
+            "clock": self.event.clock.get_kind_display(),
+        }
+
+
+def escalation_text(clock: str, level: str | None) -> str:
+    clock_label = dict(ClockKind.choices).get(clock, clock)
+    level_label = dict(EventLevel.choices).get(level, level or "")
+    return gettext("%(clock)s: %(level)s") % {
+        "clock": clock_label,
+        "level": level_label,
+    }
 
 
 def attachment_path(instance: ComplaintAttachment, filename: str) -> str:

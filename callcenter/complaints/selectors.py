@@ -90,6 +90,7 @@ def complaint_for_page(*, pk: int) -> Complaint:
             "attachments__uploaded_by",
             "waiting_periods__started_by",
             "follow_ups__assignee",
+            "follow_ups__event__clock",
         )
         .get(pk=pk)
     )
@@ -112,7 +113,7 @@ def open_follow_ups(*, user) -> QuerySet:
         return FollowUpTask.objects.none()
     return (
         FollowUpTask.objects.filter(assignee=employee, done_at__isnull=True)
-        .select_related("complaint")
+        .select_related("complaint", "event__clock")
         .order_by("created_at")
     )
 

@@ -50,7 +50,12 @@ def _decorate(complaints, now) -> None:
 
 @capability_required("complaints.view")
 def queue(request: HttpRequest) -> HttpResponse:
-    default = "mine" if perm.is_customer_service(request.user) else "department"
+    if perm.is_customer_service(request.user):
+        default = "mine"
+    elif perm.department_side_ids(request.user):
+        default = "department"
+    else:
+        default = "all"
     name = request.GET.get("queue") or default
     if name not in QUEUES:
         name = default

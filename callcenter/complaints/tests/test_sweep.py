@@ -179,3 +179,33 @@ def test_concurrent_sweeps_record_each_level_once__R_CMP_3(tcal):
     assert Notification.objects.filter(recipient=company.gm.user).count() == len(
         complaints
     )
+
+
+@pytest.mark.postgres
+def test_numbers_stay_unique_under_concurrent_intake__R_CMP_1(tcal):
+    from telephony_admin.org.tests.factories import make_company
+
+    company = make_company()
+    barrier = threading.Barrier(4)
+    numbers, errors = [], []
+
+    def intake(index):
+        try:
+            barrier.wait()
+            for minute in range(3):
+                complaint = register(
+                    company, accepted_at=at(2026, 3, 2, 10, index * 10 + minute)
+                )
+                numbers.append(complaint.number)
+        except Exception as exc:  # noqa: BLE001  (re-raised in the main thread)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=intake, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(numbers) == [f"TS-2026-{n:06d}" for n in range(1, 13)]
