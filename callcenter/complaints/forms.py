@@ -64,7 +64,8 @@ class IntakeForm(forms.Form):
         self.fields["accepted_at"].initial = timezone.localtime().replace(
             second=0, microsecond=0
         )
-        self.fields["hotline_call"].choices = [("", "—"), *_recent_calls()]
+        linked = self.initial.get("hotline_call")
+        self.fields["hotline_call"].choices = [("", "—"), *_recent_calls(linked)]
 
     def clean(self):
         data = super().clean()
@@ -73,12 +74,16 @@ class IntakeForm(forms.Form):
         return data
 
 
-def _recent_calls() -> list[tuple[int, str]]:
-    """Today's and yesterday's hotline calls, to link the case to its call."""
+def _recent_calls(linked: int | None = None) -> list[tuple[int, str]]:
+    """The last two days' hotline calls (and a linked one), to link the case."""
+    from django.db.models import Q
+
     from callcenter.models import HotlineCall
 
     since = timezone.now() - timezone.timedelta(days=2)
-    calls = HotlineCall.objects.filter(started_at__gte=since).order_by("-started_at")
+    calls = HotlineCall.objects.filter(
+        Q(started_at__gte=since) | Q(pk=linked or 0)
+    ).order_by("-started_at")
     return [
         (
             call.pk,

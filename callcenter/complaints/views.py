@@ -91,9 +91,28 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _from_call(request) -> dict:
+    """Start from a logged hotline call (``?call=<pk>``): its number, name, content."""
+    from callcenter.models import HotlineCall
+
+    try:
+        call = HotlineCall.objects.get(pk=int(request.GET.get("call", "")))
+    except (ValueError, HotlineCall.DoesNotExist):
+        return {}
+    return {
+        "hotline_call": call.pk,
+        "contact_phone": call.caller_number,
+        "customer_name": call.caller_name,
+        "content": call.content,
+        "channel": Channel.HOTLINE,
+        "accepted_at": timezone.localtime(call.started_at).replace(microsecond=0),
+    }
+
+
 @capability_required("complaints.create")
 def intake(request: HttpRequest) -> HttpResponse:
-    form = IntakeForm(request.POST or None)
+    initial = _from_call(request) if request.method == "GET" else {}
+    form = IntakeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         call = data.pop("hotline_call")

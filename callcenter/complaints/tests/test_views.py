@@ -330,3 +330,40 @@ def test_home_shows_the_agents_mandatory_follow_up__R_CMP_3(client, company):
         home = client.get(reverse("home")).content.decode()
     assert 'data-panel="complaint-follow-ups"' in home
     assert complaint.number in home
+
+
+def test_intake_starts_from_a_logged_hotline_call__R_CMP_1(client, company):
+    from callcenter.models import HotlineCall
+
+    call = HotlineCall.objects.create(
+        started_at=at(2026, 3, 2, 9, 40),
+        caller_number="13811112222",
+        caller_name="钱女士",
+        content="投诉维修人员迟到",
+        agent=company.cs_agent,
+    )
+    login(client, company.cs_agent)
+    with time_machine.travel(at(2026, 3, 2, 9, 45), tick=False):
+        page = client.get(reverse("complaints:new"), {"call": call.pk})
+        form = page.context["form"]
+        assert form.initial["contact_phone"] == "13811112222"
+        data = {
+            "contact_phone": "13811112222",
+            "customer_name": "钱女士",
+            "channel": "hotline",
+            "kind": "complaint",
+            "complexity": "simple",
+            "content": "投诉维修人员迟到",
+            "accepted_at": "2026-03-02T09:40",
+            "hotline_call": str(call.pk),
+        }
+        client.post(reverse("complaints:new"), data)
+    complaint = Complaint.objects.get()
+    assert complaint.hotline_call == call
+    assert list(call.complaints.all()) == [complaint]
+
+
+def test_settings_page_lists_the_complaint_timers(client, company):
+    login(client, company.admin)
+    page = client.get(reverse("core:settings")).content.decode()
+    assert "complaints.first_reply_hours" in page or "first reply within" in page
