@@ -63,6 +63,7 @@ class MonthlyReport:
     satisfaction_counts: list[tuple[int, int]] = field(default_factory=list)
     closed: int = 0
     late: list[dict] = field(default_factory=list)
+    cases: list[Complaint] = field(default_factory=list)
 
     def chart_data(self) -> dict:
         def pairs(rows):
@@ -137,7 +138,7 @@ def monthly_report(*, user, month: date) -> MonthlyReport:
             Complaint.objects.filter(accepted_at__gte=start, accepted_at__lt=end),
         ).select_related("department", "agent")
     )
-    report = MonthlyReport(month=month, total=len(complaints))
+    report = MonthlyReport(month=month, total=len(complaints), cases=complaints)
     report.by_kind = _count([c.kind for c in complaints], Kind.choices)
     report.by_channel = _count([c.channel for c in complaints], Channel.choices)
     report.by_department = _count(
@@ -163,7 +164,15 @@ def monthly_report(*, user, month: date) -> MonthlyReport:
         report.satisfaction_average = (Decimal(sum(scores)) / len(scores)).quantize(TWO)
     report.satisfaction_counts = [(score, scores.count(score)) for score in range(1, 6)]
     report.late = _late(clocks)
+    for complaint in complaints:
+        complaint.month_clocks = {
+            c.kind: c for c in by_kind_for(complaint, clocks) if c.cycle == 0
+        }
     return report
+
+
+def by_kind_for(complaint: Complaint, clocks: list[SlaClock]) -> list[SlaClock]:
+    return [c for c in clocks if c.complaint_id == complaint.pk]
 
 
 def _late(clocks: list[SlaClock]) -> list[dict]:
@@ -234,6 +243,7 @@ def report_workbook(report: MonthlyReport) -> Workbook:
     ):
         rows.extend((title, str(label), count) for label, count in items)
     write_table(volumes, [_("By"), _("Value"), _("Cases")], rows, widths=[16, 30, 10])
+    _cases_sheet(book, report)
     late = book.create_sheet(_("Late cases"))
     write_table(
         late,
@@ -252,6 +262,50 @@ def report_workbook(report: MonthlyReport) -> Workbook:
         widths=[18, 20, 18, 18, 18, 24],
     )
     return book
+
+
+def _on_time(clock: SlaClock | None) -> str:
+    if clock is None or clock.met_at is None:
+        return ""
+    return _("yes") if clock.state == ClockState.MET else _("no")
+
+
+def _cases_sheet(book: Workbook, report: MonthlyReport) -> None:
+    sheet = book.create_sheet(_("Cases"))
+    headers = [
+        _("Number"),
+        _("Accepted at"),
+        _("Customer"),
+        _("Kind"),
+        _("Complexity"),
+        _("Channel"),
+        _("Department"),
+        _("Status"),
+        _("First reply on time"),
+        _("Resolution on time"),
+        _("Satisfaction"),
+    ]
+    rows = []
+    for c in report.cases:
+        clocks = getattr(c, "month_clocks", {})
+        rows.append(
+            (
+                c.number,
+                _local(c.accepted_at),
+                c.customer_name,
+                c.get_kind_display(),
+                c.get_complexity_display() if c.complexity else "",
+                c.get_channel_display(),
+                c.department.name if c.department else "",
+                c.get_status_display(),
+                _on_time(
+                    clocks.get(ClockKind.FIRST_REPLY) or clocks.get(ClockKind.ANSWER)
+                ),
+                _on_time(clocks.get(ClockKind.RESOLUTION_TARGET)),
+                c.satisfaction or "",
+            )
+        )
+    write_table(sheet, headers, rows)
 
 
 def _local(moment: datetime | None) -> str:

@@ -310,9 +310,14 @@ def test_monthly_report_and_excel_export__R_CMP_6(client, company):
     assert str(report.first_reply.median_hours) == "1.00"
     response = client.get(reverse("complaints:export"), {"month": "2026-03"})
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Summary", "Volumes", "Late cases"]
+    assert book.sheetnames == ["Summary", "Volumes", "Cases", "Late cases"]
     rows = list(book["Summary"].values)
     assert ("Cases", 2) in rows
+    cases = list(book["Cases"].values)
+    assert cases[2][0] == "TS-2026-000001"
+    assert cases[2][8] == "yes"
+    assert cases[1][2].endswith("=cmd")  # user text stays text, never a formula
+    assert book["Cases"]["C2"].data_type == "s"
     login(client, company.head_fin)  # a head sees only their own departments
     response = client.get(reverse("complaints:reports"), {"month": "2026-03"})
     assert response.context["report"].total == 0
