@@ -27,6 +27,7 @@ class DirectoryEntry:
     title: str
     lines: list[dict] = field(default_factory=list)
     private_mobile: str | None = None
+    office_phone: str = ""
 
     def as_json(self) -> dict:
         data = {
@@ -34,8 +35,10 @@ class DirectoryEntry:
             "name": self.name,
             "department": self.department,
             "title": self.title,
-            "numbers": [line["number"] for line in self.lines],
+            "numbers": [line["number"] for line in self.lines]
+            + ([self.office_phone] if self.office_phone else []),
             "lines": self.lines,
+            "office_phone": self.office_phone,
         }
         if self.private_mobile is not None:
             data["private_mobile"] = self.private_mobile
@@ -114,6 +117,7 @@ def _entries(people, *, user) -> list[DirectoryEntry]:
     see_all_mobiles = allows(user, "directory.private_mobile")
     entries = []
     for person in people:
+        lines = lines_by_owner.get(person.pk, [])
         mobile = None
         if see_all_mobiles or allows(
             user, "directory.private_mobile", owner_id=person.pk
@@ -126,8 +130,11 @@ def _entries(people, *, user) -> list[DirectoryEntry]:
                 department=person.department.name,
                 department_id=person.department_id,
                 title=person.title,
-                lines=lines_by_owner.get(person.pk, []),
+                lines=lines,
                 private_mobile=mobile,
+                office_phone=person.office_phone
+                if person.office_phone not in {line["number"] for line in lines}
+                else "",
             )
         )
     return entries

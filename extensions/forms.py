@@ -104,6 +104,19 @@ class LineAssignForm(forms.Form):
         self.fields["when"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
+class ClassReduceForm(forms.Form):
+    to_class = forms.TypedChoiceField(
+        label=_("Class of service"), choices=ClassOfService.choices, coerce=int
+    )
+    features = forms.MultipleChoiceField(
+        label=_("Paid features"),
+        choices=Feature.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
 class LimitForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all()

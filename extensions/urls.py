@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", lines.line_detail, name="line_detail"),
     path("<int:pk>/edit/", lines.line_edit, name="line_edit"),
     path("<int:pk>/assign/", lines.line_reassign, name="line_assign"),
+    path("<int:pk>/class/", lines.line_class, name="line_class"),
     path("limits/", lines.limits, name="limits"),
     path("import/", imports.line_import, name="import"),
     path("applications/", applications.application_list, name="applications"),

@@ -17,6 +17,7 @@ from .lines import (  # noqa: F401
     class_changes_apply_due,
     employee_transfer,
     line_assign,
+    line_class_reduce,
     line_create,
     line_update,
 )

@@ -280,3 +280,44 @@ def employee_transfer(
         },
     )
     return opened
+
+
+@transaction.atomic
+def line_class_reduce(
+    *,
+    line: Line,
+    to_class: int,
+    features: list[str],
+    reason: str,
+    actor,
+    effective_at: datetime | None = None,
+) -> ClassChange:
+    """Administration lowers a line's class or removes features (R-EXT-2/4).
+
+    Raising the class or adding a feature needs an application (R-EXT-4), never this.
+    """
+    require(actor, "lines.edit")
+    if int(to_class) > line.class_of_service or set(features) - set(
+        line.features or []
+    ):
+        raise ExtensionsError(
+            _("A higher class or a new feature needs a permission application."),
+            field="to_class",
+        )
+    if int(to_class) == line.class_of_service and set(features) == set(
+        line.features or []
+    ):
+        raise ExtensionsError(_("Nothing changes."), field="to_class")
+    if not reason.strip():
+        raise ExtensionsError(_("Give the reason."), field="reason")
+    from telephony_admin.org.access import employee_of
+
+    return class_change_apply(
+        line=line,
+        to_class=to_class,
+        features=features,
+        reason=reason.strip(),
+        changed_by=employee_of(actor),
+        effective_at=effective_at,
+        actor=actor,
+    )

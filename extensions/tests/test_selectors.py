@@ -138,3 +138,44 @@ def test_one_open_assignment_per_line_in_database(company, line):
         LineAssignment.objects.create(
             line=line, department=company.dept_sales, starts_at=at(2026, 2, 1)
         )
+
+
+def test_admin_may_only_lower_class_directly__R_EXT_4(company, line):
+    from extensions.errors import ExtensionsError
+    from extensions.services import line_class_reduce
+    from telephony_admin.errors import PermissionRefused
+
+    with pytest.raises(ExtensionsError):
+        line_class_reduce(
+            line=line,
+            to_class=ClassOfService.LOCAL,
+            features=[],
+            reason="x",
+            actor=company.admin.user,
+        )
+    class_change_apply(
+        line=line,
+        to_class=ClassOfService.DOMESTIC,
+        reason="approved",
+        changed_by=company.admin,
+        effective_at=at(2026, 2, 1),
+    )
+    line.refresh_from_db()
+    with pytest.raises(PermissionRefused):
+        line_class_reduce(
+            line=line,
+            to_class=ClassOfService.LOCAL,
+            features=[],
+            reason="x",
+            actor=company.head_sales.user,
+        )
+    change = line_class_reduce(
+        line=line,
+        to_class=ClassOfService.LOCAL,
+        features=[],
+        reason="Project over",
+        actor=company.admin.user,
+    )
+    line.refresh_from_db()
+    assert line.class_of_service == ClassOfService.LOCAL
+    assert change.changed_by == company.admin

@@ -97,6 +97,7 @@ def test_every_page_renders_for_admin(client, world):
         reverse("extensions:line_new"),
         reverse("extensions:line_edit", args=[world.line.pk]),
         reverse("extensions:line_assign", args=[world.line.pk]),
+        reverse("extensions:line_class", args=[world.line.pk]),
         reverse("extensions:limits"),
         reverse("extensions:import"),
         reverse("extensions:transfer") + f"?employee={world.employee.pk}",

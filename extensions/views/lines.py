@@ -10,13 +10,21 @@ from telephony_admin.errors import DomainError
 from telephony_admin.org.access import allows, capability_required
 from telephony_admin.org.models import Department
 
-from ..forms import LimitForm, LineAssignForm, LineCreateForm, LineEditForm, LineFilter
+from ..forms import (
+    ClassReduceForm,
+    LimitForm,
+    LineAssignForm,
+    LineCreateForm,
+    LineEditForm,
+    LineFilter,
+)
 from ..models import Line
 from ..selectors import lines_visible_to
 from ..services import (
     department_limit_set,
     limit_usage,
     line_assign,
+    line_class_reduce,
     line_create,
     line_update,
 )
@@ -151,3 +159,32 @@ def limits(request):
             return redirect("extensions:limits")
     rows = [(d, limit_usage(d)) for d in Department.objects.all()]
     return render(request, "extensions/limits.html", {"form": form, "rows": rows})
+
+
+@capability_required("lines.edit")
+def line_class(request, pk: int):
+    line = get_object_or_404(Line, pk=pk)
+    form = ClassReduceForm(
+        request.POST or None,
+        initial={"to_class": line.class_of_service, "features": line.features},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            line_class_reduce(line=line, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(request, form, exc)
+        else:
+            messages.success(request, _("The class of service was changed."))
+            return redirect("extensions:line_detail", pk=pk)
+    return render(
+        request,
+        "extensions/form.html",
+        {
+            "form": form,
+            "title": _("Lower the class of line %(number)s") % {"number": line.number},
+            "intro": _(
+                "A higher class or a new paid feature needs a permission application "
+                "(R-EXT-4); here administration can only lower or remove."
+            ),
+        },
+    )
