@@ -23,9 +23,11 @@ class EmployeeChoiceField(forms.ModelChoiceField):
 class SwitchboardCallForm(forms.Form):
     """The console: one form, the pressed button says the outcome (R-SWB-2)."""
 
-    caller_name = forms.CharField(label=_("Caller"), max_length=100, required=False)
+    caller_name = forms.CharField(
+        label=_("Caller's name"), max_length=100, required=False
+    )
     caller_organisation = forms.CharField(
-        label=_("Organisation"), max_length=150, required=False
+        label=_("Caller's organisation"), max_length=150, required=False
     )
     caller_number = forms.CharField(label=_("Phone"), max_length=30, required=False)
     purpose = forms.CharField(label=_("Purpose"), max_length=500, required=False)
@@ -57,9 +59,11 @@ class SwitchboardCallForm(forms.Form):
 
 class MessageForm(forms.Form):
     recipient = EmployeeChoiceField(label=_("For"), queryset=active_employees())
-    caller_name = forms.CharField(label=_("From"), max_length=100, required=False)
+    caller_name = forms.CharField(
+        label=_("Message from"), max_length=100, required=False
+    )
     caller_organisation = forms.CharField(
-        label=_("Organisation"), max_length=150, required=False
+        label=_("Caller's organisation"), max_length=150, required=False
     )
     caller_number = forms.CharField(label=_("Call-back number"), max_length=30)
     content = forms.CharField(
@@ -125,14 +129,16 @@ class HotlineCallForm(forms.Form):
 class ShiftForm(forms.Form):
     service = forms.ChoiceField(label=_("Line"), choices=Service.choices)
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start = forms.TimeField(
-        label=_("From"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Starts"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end = forms.TimeField(
-        label=_("Until"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        label=_("Ends"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("An end before the start means the next day."),
     )
     employee = EmployeeChoiceField(label=_("On duty"), queryset=active_employees())
@@ -155,9 +161,11 @@ class ShiftForm(forms.Form):
 class HandoverForm(forms.Form):
     service = forms.ChoiceField(label=_("Line"), choices=Service.choices)
     from_employee = EmployeeChoiceField(
-        label=_("From"), queryset=active_employees(), required=False
+        label=_("Handed over by"), queryset=active_employees(), required=False
     )
-    to_employee = EmployeeChoiceField(label=_("To"), queryset=active_employees())
+    to_employee = EmployeeChoiceField(
+        label=_("Handed over to"), queryset=active_employees()
+    )
     open_items = forms.CharField(
         label=_("Open items"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -179,7 +187,7 @@ class DialCheckForm(forms.Form):
 
 
 class FaultForm(forms.Form):
-    cause = forms.CharField(label=_("Cause"), max_length=500)
+    cause = forms.CharField(label=_("Cause of the fault"), max_length=500)
 
 
 class FaultCloseForm(forms.Form):

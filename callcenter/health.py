@@ -196,7 +196,7 @@ def hotline_fault_close(
             pk=fault.pk, closed_at__isnull=True
         ).update(closed_at=now, closed_by=actor, repair_note=repair_note.strip())
         if not changed:
-            raise CallcenterError(_("This fault is already closed."))
+            raise CallcenterError(_("This hotline fault is already closed."))
         fault.refresh_from_db()
         audit_record(
             actor=actor, action="callcenter.fault_close", target=fault, details={}

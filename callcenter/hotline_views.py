@@ -49,6 +49,13 @@ def _complaint_relation():
     return None
 
 
+def _complaint_url(complaint) -> str:
+    try:
+        return reverse("complaints:detail", args=[complaint.pk])
+    except NoReverseMatch:
+        return ""
+
+
 def _complaint_create_url() -> str:
     for name in ("complaints:create", "complaints:new"):
         try:
@@ -117,7 +124,10 @@ def hotline(request: HttpRequest) -> HttpResponse:
     if relation is not None:
         accessor = relation.get_accessor_name()
         for call in page:
-            call.complaint_links = list(getattr(call, accessor).all())
+            call.complaint_links = [
+                (str(complaint), _complaint_url(complaint))
+                for complaint in getattr(call, accessor).all()
+            ]
     return render(
         request,
         "callcenter/hotline.html",
@@ -279,7 +289,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "texts": {
             "switchboard": _("Switchboard"),
             "hotline": _("400 hotline"),
-            "calls": _("Calls"),
+            "calls": _("Number of calls"),
             "hours": _("Talk hours"),
         },
     }

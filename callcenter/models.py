@@ -188,7 +188,7 @@ class Message(models.Model):
         URGENT = "urgent", _("Urgent")
 
     kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind.choices, default=Kind.MESSAGE
+        _("message kind"), max_length=20, choices=Kind.choices, default=Kind.MESSAGE
     )
     recipient = models.ForeignKey(
         "org.Employee",
@@ -196,12 +196,12 @@ class Message(models.Model):
         on_delete=models.PROTECT,
         related_name="callcenter_messages",
     )
-    caller_name = models.CharField(_("from"), max_length=100, blank=True)
+    caller_name = models.CharField(_("message from"), max_length=100, blank=True)
     caller_organisation = models.CharField(
         _("organisation"), max_length=150, blank=True
     )
     caller_number = models.CharField(_("call-back number"), max_length=30)
-    content = models.TextField(_("message"), blank=True)
+    content = models.TextField(_("message text"), blank=True)
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
@@ -271,8 +271,8 @@ class Shift(models.Model):
 
     service = models.CharField(_("line"), max_length=20, choices=Service.choices)
     date = models.DateField(_("date"), db_index=True)
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("shift starts"))
+    ends_at = models.DateTimeField(_("shift ends"))
     employee = models.ForeignKey(
         "org.Employee",
         verbose_name=_("on duty"),
@@ -320,13 +320,13 @@ class Handover(models.Model):
     at = models.DateTimeField(_("at"), db_index=True)
     from_employee = models.ForeignKey(
         "org.Employee",
-        verbose_name=_("from"),
+        verbose_name=_("handed over by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
     to_employee = models.ForeignKey(
         "org.Employee",
-        verbose_name=_("to"),
+        verbose_name=_("handed over to"),
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -419,10 +419,10 @@ class HotlineFault(models.Model):
     """A fault of the 400 line, from detection to repair (R-HOT-5)."""
 
     opened_at = models.DateTimeField(_("found at"), db_index=True)
-    cause = models.CharField(_("cause"), max_length=500)
+    cause = models.CharField(_("cause of the fault"), max_length=500)
     reported_by = models.ForeignKey(
         "org.Employee",
-        verbose_name=_("reported by"),
+        verbose_name=_("fault reported by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -461,10 +461,12 @@ class AnswerRateReport(models.Model):
 
     class Period(models.TextChoices):
         DAY = "day", _("Day")
-        MONTH = "month", _("Month")
+        MONTH = "month", _("Calendar month")
 
-    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
-    start = models.DateField(_("from"))
+    period = models.CharField(
+        _("reporting period"), max_length=10, choices=Period.choices
+    )
+    start = models.DateField(_("period start"))
     offered = models.PositiveIntegerField(_("offered"))
     answered = models.PositiveIntegerField(_("answered"))
     reported_at = models.DateTimeField(_("reported at"))
