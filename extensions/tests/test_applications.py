@@ -264,3 +264,33 @@ def test_employee_cannot_request_phones_for_other_department__R_EXT_5(company):
             needed_by=date(2026, 11, 1),
             reason="x",
         )
+
+
+def test_future_effective_date_applies_on_the_day__R_EXT_4(company, line):
+    from extensions.services import class_changes_apply_due
+    from extensions.tasks import class_changes_apply_due_task
+
+    app = permission_application_file(
+        line=line,
+        user=company.employee.user,
+        requested_class=ClassOfService.LOCAL,
+        reason="From the 20th",
+        effective_from=date(2026, 10, 20),
+    )
+    approval_decide(step_id=_step(app).pk, user=company.head_sales.user, approve=True)
+    approval_decide(step_id=_step(app).pk, user=company.admin.user, approve=True)
+    line.refresh_from_db()
+    change = ClassChange.objects.get()
+    assert not change.applied
+    assert line.class_of_service == ClassOfService.INTERNAL
+    assert class_of_service_at(line.number, datetime(2026, 10, 19, 23, tzinfo=SH))[
+        0
+    ] == (ClassOfService.INTERNAL)
+    assert class_of_service_at(line.number, datetime(2026, 10, 20, tzinfo=SH))[0] == (
+        ClassOfService.LOCAL
+    )
+    assert class_changes_apply_due_task.delay().get() == 0
+    assert class_changes_apply_due(now=datetime(2026, 10, 20, 0, 5, tzinfo=SH)) == 1
+    assert class_changes_apply_due(now=datetime(2026, 10, 20, 0, 5, tzinfo=SH)) == 0
+    line.refresh_from_db()
+    assert line.class_of_service == ClassOfService.LOCAL

@@ -262,3 +262,66 @@ def test_nav_and_home_for_employee(client, world):
     client.force_login(world.employee.user)
     page = client.get(reverse("home")).content.decode()
     assert "My lines" in page and "8001" in page
+
+
+def test_place_now_via_page_when_head_and_leader_absent__R_LD_2(client, world):
+    from telephony_admin.approvals.models import Absence
+
+    for person, delegate in (
+        (world.head_sales, world.gm),
+        (world.gm, world.head_sales),
+    ):
+        Absence.objects.create(
+            employee=person,
+            starts_on=date(2026, 10, 10),
+            ends_on=date(2026, 10, 20),
+            delegate=delegate,
+        )
+    url = reverse("extensions:ld_detail", args=[world.ld.pk])
+    client.force_login(world.employee.user)
+    assert 'data-testid="place-now"' not in client.get(url).content.decode()
+    assert client.post(reverse("extensions:ld_place_now", args=[world.ld.pk]))
+    world.ld.refresh_from_db()
+    assert not world.ld.placed_now
+    client.force_login(world.admin.user)
+    page = client.get(url).content.decode()
+    assert 'data-testid="place-now"' in page and "17909" in page
+    client.post(reverse("extensions:ld_place_now", args=[world.ld.pk]))
+    world.ld.refresh_from_db()
+    assert world.ld.placed_now and world.ld.status == LDStatus.PENDING
+    home = client.get(reverse("home")).content.decode()
+    assert "客户公司" in home
+
+
+def test_equipment_fulfil_page__R_EXT_5(client, world):
+    from telephony_admin.approvals.services import approval_decide
+
+    for user in (world.head_sales.user, world.admin.user, world.gm.user):
+        step = world.equipment.approval.steps.get(status="pending")
+        approval_decide(step_id=step.pk, user=user, approve=True)
+    url = reverse("extensions:equipment_detail", args=[world.equipment.pk])
+    client.force_login(world.head_sales.user)
+    assert 'name="new_numbers"' not in client.get(url).content.decode()
+    client.force_login(world.admin.user)
+    client.post(url, {"new_numbers": "8301", "owner": world.employee.pk})
+    world.equipment.refresh_from_db()
+    assert world.equipment.status == RequestStatus.FULFILLED
+    assert Line.objects.get(number="8301").owner == world.employee
+
+
+def test_limits_page_sets_department_limit__R_EXT_3(client, world):
+    from extensions.models import DepartmentLineLimit
+
+    client.force_login(world.admin.user)
+    client.post(
+        reverse("extensions:limits"),
+        {"department": world.dept_sales.pk, "local_lines": 3, "long_distance_lines": 2},
+    )
+    limit = DepartmentLineLimit.objects.get(department=world.dept_sales)
+    assert (limit.local_lines, limit.long_distance_lines) == (3, 2)
+    client.force_login(world.head_sales.user)
+    response = client.post(
+        reverse("extensions:limits"),
+        {"department": world.dept_sales.pk, "local_lines": 9, "long_distance_lines": 9},
+    )
+    assert response.status_code == 403
