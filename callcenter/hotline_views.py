@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from telephony_admin.errors import DomainError, PermissionRefused
-from telephony_admin.org.access import capability_required, scope
+from telephony_admin.org.access import allows, capability_required, scope
 
 from .forms import DialCheckForm, FaultCloseForm, FaultForm, HotlineCallForm
 from .health import (
@@ -134,7 +134,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
         {
             "form": form if may_log else None,
             "page": page,
-            "ring": hotline_rings_at(timezone.now()),
+            **_ring_context(request.user, hotline_rings_at(timezone.now())),
             "day": day,
             "outcome": outcome,
             "hours": hours,
@@ -143,6 +143,15 @@ def hotline(request: HttpRequest) -> HttpResponse:
             "complaint_url": _complaint_create_url() if may_log else "",
         },
     )
+
+
+def _ring_context(user, ring) -> dict:
+    """Where the hotline rings; a private mobile only for whom may see it (R-SWB-6)."""
+    private = ring.kind == "cs_head"
+    visible = not private or allows(
+        user, "directory.private_mobile", owner_id=ring.employee.pk
+    )
+    return {"ring": ring, "show_ring_number": visible}
 
 
 def _month_param(value: str) -> date:
@@ -217,7 +226,7 @@ def health(request: HttpRequest) -> HttpResponse:
             "dial_form": dial_form,
             "fault_form": fault_form,
             "close_form": FaultCloseForm(),
-            "ring": hotline_rings_at(now),
+            **_ring_context(request.user, hotline_rings_at(now)),
             "last_activity": hotline_last_activity(now),
             "open_faults": HotlineFault.objects.filter(
                 closed_at__isnull=True

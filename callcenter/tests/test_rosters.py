@@ -169,3 +169,17 @@ def test_operator_sees_only_own_shifts__R_SWB_4(client, company):
     html = client.get(reverse("callcenter:roster"), {"week": "2026-03-02"}).content
     html = html.decode()
     assert "孙话务" in html and "周客服" not in html
+
+
+@pytest.mark.usefixtures("seeded_calendar")
+def test_cs_head_mobile_shown_only_to_who_may_see_private_mobiles__R_SWB_6(
+    client, company
+):
+    company.head_cs.private_mobile = "13700001234"
+    company.head_cs.save()
+    with time_machine.travel(at(2026, 10, 2, 10, 0), tick=False):
+        client.force_login(company.admin.user)
+        assert "13700001234" in client.get(reverse("callcenter:hotline")).text
+        client.force_login(company.cs_agent.user)
+        page = client.get(reverse("callcenter:hotline")).text
+    assert "13700001234" not in page and "private number" in page
