@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from telephony_admin.errors import DomainError, PermissionRefused
 from telephony_admin.org.access import capability_required
+from telephony_admin.org.models import Department
 
 from . import permissions as perm
 from . import reports
@@ -72,6 +73,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         value = request.GET.get(key)
         if value in choices.values:
             qs = qs.filter(**{key: value})
+    department = request.GET.get("department", "")
+    if department.isdigit():
+        qs = qs.filter(department_id=int(department))
     page = Paginator(qs.distinct(), 25).get_page(request.GET.get("page"))
     _decorate(page.object_list, now)
     return render(
@@ -85,6 +89,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": Status.choices,
             "kinds": Kind.choices,
             "channels": Channel.choices,
+            "departments": Department.objects.filter(complaints__isnull=False)
+            .distinct()
+            .order_by("code"),
+            "department": department,
             "follow_ups": open_follow_ups(user=request.user),
             "can_create": perm.is_customer_service(request.user),
         },

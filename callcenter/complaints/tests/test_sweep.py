@@ -209,3 +209,16 @@ def test_numbers_stay_unique_under_concurrent_intake__R_CMP_1(tcal):
         thread.join(60)
     assert errors == []
     assert sorted(numbers) == [f"TS-2026-{n:06d}" for n in range(1, 13)]
+
+
+@pytest.mark.usefixtures("cal")
+def test_sweep_command_for_operators__R_CMP_3(company):
+    import io
+
+    from django.core.management import call_command
+
+    routed(company, at(2026, 3, 2, 10, 0))
+    out = io.StringIO()
+    with time_machine.travel(at(2026, 3, 2, 12, 5), tick=False):
+        call_command("complaints_sla_sweep", stdout=out)
+    assert out.getvalue().startswith("1 ")

@@ -263,6 +263,11 @@ def test_queues_show_clocks_in_colour(client, company):
     assert "逾期客户" in overdue.content.decode()
     assert "正常客户" not in overdue.content.decode()
     assert "正常客户" in today.content.decode()
+    filtered = client.get(
+        reverse("complaints:queue"),
+        {"queue": "all", "department": company.dept_fin.pk},
+    )
+    assert "逾期客户" not in filtered.content.decode()
 
 
 def test_attachment_size_and_type_are_checked__R_CMP_7(client, company):
