@@ -669,13 +669,16 @@ def complaint_note(
     perm.require_any_side(user, complaint)
     if not note.strip():
         raise ComplaintError(_("Write the note."), field="note")
-    return ComplaintEvent.objects.create(
+    actor = _actor(user)
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         at=_now(now),
-        actor=_actor(user),
+        actor=actor,
         action=EventAction.NOTE,
         internal_note=note,
     )
+    audit_record(actor=actor, action="complaints.note", target=complaint)
+    return event
 
 
 def validate_attachment(upload: UploadedFile) -> None:
