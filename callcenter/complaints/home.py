@@ -35,10 +35,7 @@ def panels(user) -> list[HomePanel]:
         )
     rows = []
     for complaint in complaint_queue(user=user, queue="mine", now=now)[:10]:
-        views = [clock_view(c, now) for c in current_clocks(complaint)]
-        urgent = next((v for v in views if v.css == "danger"), None) or next(
-            (v for v in views if v.css in ("warning", "success")), None
-        )
+        urgent = _most_urgent(current_clocks(complaint), now)
         rows.append(
             HomeRow(
                 text=_("%(number)s %(customer)s — %(status)s")
@@ -62,3 +59,13 @@ def panels(user) -> list[HomePanel]:
         )
     )
     return result
+
+
+RANK = {"danger": 0, "warning": 1, "success": 2, "secondary": 3}
+
+
+def _most_urgent(clocks, now):
+    """The open clock nearest to (or furthest past) its due time; else none."""
+    views = [clock_view(c, now) for c in clocks if c.met_at is None]
+    views.sort(key=lambda v: (RANK.get(v.css, 9), v.due_at))
+    return views[0] if views else None
