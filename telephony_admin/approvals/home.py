@@ -21,7 +21,7 @@ def panels(user) -> list[HomePanel]:
             % {
                 "title": step.request.title,
                 "requester": step.request.requester.name,
-                "step": step.label,
+                "step": step.display_label,
             },
             url=reverse("approvals:detail", args=[step.request_id]),
             badge=_("Decide"),

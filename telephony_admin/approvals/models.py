@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.org.models import Employee, Role
@@ -147,6 +148,11 @@ class ApprovalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} #{self.order} {self.label}"
+
+    @property
+    def display_label(self) -> str:
+        """The label in the reader's language (stored as the English msgid)."""
+        return gettext(self.label)
 
 
 class Absence(models.Model):

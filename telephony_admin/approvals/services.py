@@ -16,7 +16,7 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from telephony_admin.core.services import audit_record, notify
@@ -145,7 +145,7 @@ def approval_request_create(
         ApprovalStep(
             request=request,
             order=index,
-            label=spec.label,
+            label=_label_msgid(spec.label),
             approver=spec.approver,
             role=spec.role if spec.approver is None else "",
             status=StepStatus.PENDING if index == 1 else StepStatus.WAITING,
@@ -158,6 +158,12 @@ def approval_request_create(
     )
     _notify_deciders(request.steps.get(order=1))
     return request
+
+
+def _label_msgid(label) -> str:
+    """Store a step label as its English msgid; pages translate it when shown."""
+    with translation.override("en"):
+        return str(label)[:100]
 
 
 def _notify_deciders(step: ApprovalStep) -> None:
