@@ -47,6 +47,12 @@ config.register(
     _("R-HOT-5: if no call has come for a long time, an agent test-dials the line."),
 )
 config.register(
+    "callcenter.hotline_late_entry_minutes",
+    30,
+    _("Hotline: a call logged this many minutes after it started is marked late"),
+    _("R-HOT-3: calls outside service hours are always marked as entered afterwards."),
+)
+config.register(
     "callcenter.answer_rate_target",
     Decimal("85"),
     _("Hotline: answer-rate target (%)"),

@@ -25,9 +25,6 @@ from telephony_admin.workcal.calendar import is_working_time
 
 from .models import HotlineCall, Message, Source, SwitchboardCall
 
-# A hotline call logged this long after it started counts as entered afterwards.
-LATE_ENTRY = timedelta(minutes=30)
-
 
 class CallcenterError(DomainError):
     """A switchboard or hotline rule refused the operation."""
@@ -379,6 +376,7 @@ def hotline_call_log(
         )
     agent = agent or employee_of(actor)
     in_hours = is_working_time(started_at)
+    late_after = timedelta(minutes=config.get("callcenter.hotline_late_entry_minutes"))
     with transaction.atomic():
         call = HotlineCall.objects.create(
             started_at=started_at,
@@ -391,7 +389,7 @@ def hotline_call_log(
             agent=agent,
             outcome=outcome,
             in_service_hours=in_hours,
-            entered_late=(not in_hours) or now - started_at > LATE_ENTRY,
+            entered_late=(not in_hours) or now - started_at > late_after,
             source=Source.MANUAL,
             created_by=actor,
         )

@@ -221,3 +221,11 @@ def test_health_page_refuses_recording_for_non_cs_staff__R_HOT_5(client, company
     assert client.get(reverse("callcenter:health")).status_code == 200
     response = client.post(reverse("callcenter:health"), {"dial": "1", "result": "ok"})
     assert response.status_code == 403
+
+
+def test_call_logged_long_after_is_marked_late_per_setting__R_HOT_3(company):
+    config.set_value("callcenter.hotline_late_entry_minutes", 60)
+    assert not log(
+        company, at(2026, 3, 2, 9, 0), now=at(2026, 3, 2, 9, 50)
+    ).entered_late
+    assert log(company, at(2026, 3, 2, 9, 0), now=at(2026, 3, 2, 10, 30)).entered_late
