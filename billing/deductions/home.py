@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import BillingPeriod, PeriodStatus
 from telephony_admin.core.home import HomePanel, HomeRow
+from telephony_admin.core.money import to_money
 from telephony_admin.org.access import employee_of, scope
 
 from .models import FindingStatus, Violation
@@ -28,7 +29,7 @@ def panels(user) -> list[HomePanel]:
                         text=f"{row['period__month']:%Y-%m}",
                         url=reverse("deductions:findings")
                         + f"?month={row['period__month']:%Y-%m}",
-                        badge=_("%(amount)s yuan") % {"amount": row["total"]},
+                        badge=_("%(amount)s yuan") % {"amount": to_money(row["total"])},
                         badge_class="danger",
                     )
                     for row in mine

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import BillingPeriod, CallClass, CallRecord
+from telephony_admin.core.money import to_money
 from telephony_admin.org.access import filter_by_scope
 from telephony_admin.org.models import Department, Employee
 
@@ -209,7 +210,7 @@ def statement(month: date, departments: QuerySet[Department]) -> list[StatementR
     for row in calls.values("department_id", "call_class").annotate(
         total=Sum("charge"), n=Count("pk")
     ):
-        split[row["department_id"]][row["call_class"]] = row["total"]
+        split[row["department_id"]][row["call_class"]] = to_money(row["total"])
         counts[row["department_id"]] += row["n"]
     rows = []
     for department in departments.order_by("code"):
@@ -234,7 +235,7 @@ def departments_visible_to(user) -> QuerySet[Department]:
 def department_year(department: Department, year: int) -> list[dict]:
     """Twelve months of actual against quota for one department (chart)."""
     actual = {
-        row["m"].month: row["total"]
+        row["m"].month: to_money(row["total"])
         for row in CallRecord.objects.filter(
             department=department, period__month__year=year
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from billing.models import BillingPeriod, CallRecord, PeriodStatus
 from telephony_admin.approvals.services import StepSpec, approval_request_create
 from telephony_admin.core import config
+from telephony_admin.core.money import to_money
 from telephony_admin.core.services import audit_record, notify
 from telephony_admin.org.access import employee_of, require
 from telephony_admin.org.models import Department, Employee, Role
@@ -248,7 +249,7 @@ def quotas_for_month(month: date) -> dict[int, Decimal]:
 
 
 def actual_by_department(month: date) -> dict[int, Decimal]:
-    return dict(
+    rows = (
         CallRecord.objects.filter(period__month=month.replace(day=1))
         .exclude(department__isnull=True)
         .order_by()
@@ -256,6 +257,7 @@ def actual_by_department(month: date) -> dict[int, Decimal]:
         .annotate(total=Sum("charge"))
         .values_list("department_id", "total")
     )
+    return {department_id: to_money(total) for department_id, total in rows}
 
 
 def quota_alerts_check(*, month: date) -> int:
