@@ -9,15 +9,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # username -> menu sections (data-nav keys) that must / must not appear
 EXPECTED = {
-    "admin": ({"setup", "approvals"}, set()),
-    "gm": ({"approvals"}, {"setup"}),
-    "head": ({"approvals"}, {"setup"}),
-    "employee": ({"approvals"}, {"setup"}),
-    "operator": ({"approvals"}, {"setup"}),
-    "agent": ({"approvals"}, {"setup"}),
-    "cshead": ({"approvals"}, {"setup"}),
-    "handler": ({"approvals"}, {"setup"}),
-    "finance": ({"approvals"}, {"setup"}),
+    "admin": (
+        {"setup", "approvals", "extensions", "billing", "deductions", "callcenter"},
+        set(),
+    ),
+    "gm": ({"approvals", "extensions", "deductions", "complaints"}, {"setup"}),
+    "head": ({"approvals", "extensions", "deductions"}, {"setup"}),
+    "employee": ({"approvals", "extensions", "billing"}, {"setup", "complaints"}),
+    "operator": ({"approvals", "callcenter"}, {"setup", "complaints"}),
+    "agent": ({"approvals", "callcenter", "complaints"}, {"setup"}),
+    "cshead": ({"approvals", "callcenter", "complaints"}, {"setup"}),
+    "handler": ({"approvals", "complaints"}, {"setup"}),
+    "finance": ({"approvals", "deductions", "billing"}, {"setup"}),
 }
 
 
