@@ -24,7 +24,37 @@ class Service(models.TextChoices):
     HOTLINE = "hotline", _("400 hotline")
 
 
-class HotlineCall(models.Model):
+class LoggedCall(models.Model):
+    """What every logged call keeps about its entry: by hand or by the events API
+    (idempotent per external system and call id), who entered it and when."""
+
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+    external_system = models.CharField(_("system"), max_length=50, blank=True)
+    external_id = models.CharField(_("external call id"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_system", "external_id"],
+                condition=~Q(external_id=""),
+                name="%(class)s_unique_external_id",
+            )
+        ]
+
+
+class HotlineCall(LoggedCall):
     """One call on the 400 line (R-HOT-3), logged by an agent or by the events API."""
 
     class Outcome(models.TextChoices):
@@ -58,32 +88,11 @@ class HotlineCall(models.Model):
         default=False,
         help_text=_("Logged after the call, e.g. a call outside service hours."),
     )
-    source = models.CharField(
-        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
-    )
-    external_system = models.CharField(_("system"), max_length=50, blank=True)
-    external_id = models.CharField(_("external call id"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(LoggedCall.Meta):
         ordering = ["-started_at", "-pk"]
         verbose_name = _("hotline call")
         verbose_name_plural = _("hotline calls")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_system", "external_id"],
-                condition=~Q(external_id=""),
-                name="hotlinecall_unique_external_id",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.caller_number}"
@@ -98,7 +107,7 @@ class HotlineCall(models.Model):
         )
 
 
-class SwitchboardCall(models.Model):
+class SwitchboardCall(LoggedCall):
     """One incoming call at the switchboard (R-SWB-2), with its outcome."""
 
     class Outcome(models.TextChoices):
@@ -143,32 +152,11 @@ class SwitchboardCall(models.Model):
         default=False,
         help_text=_("The caller asked for a mobile number or address (R-SWB-6)."),
     )
-    source = models.CharField(
-        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
-    )
-    external_system = models.CharField(_("system"), max_length=50, blank=True)
-    external_id = models.CharField(_("external call id"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(LoggedCall.Meta):
         ordering = ["-started_at", "-pk"]
         verbose_name = _("switchboard call")
         verbose_name_plural = _("switchboard calls")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_system", "external_id"],
-                condition=~Q(external_id=""),
-                name="switchboardcall_unique_external_id",
-            )
-        ]
 
     def __str__(self) -> str:
         return (
