@@ -94,3 +94,11 @@ def test_anonymous_is_sent_to_login(client, db):
     response = client.get("/org/employees/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_administration_maintains_org_in_django_admin(client, company):
+    client.force_login(company.admin.user)
+    assert client.get("/admin/org/employee/").status_code == 200
+    assert client.get("/admin/org/department/").status_code == 200
+    client.force_login(company.head_sales.user)
+    assert client.get("/admin/org/employee/").status_code == 302
