@@ -73,11 +73,20 @@ def notify(
         for user in _users(recipients)
     ]
     created = Notification.objects.bulk_create(rows)
-    if not_before is None or not_before <= timezone.now():
-        from .tasks import notification_send_emails_task
-
-        transaction.on_commit(notification_send_emails_task.delay)
+    if created and (not_before is None or not_before <= timezone.now()):
+        transaction.on_commit(_queue_email_sweep)
     return created
+
+
+def _queue_email_sweep() -> None:
+    """Queue one email sweep for a burst of notifications (the beat sweep every
+    minute catches anything a collapsed burst left behind)."""
+    from django.core.cache import cache
+
+    from .tasks import notification_send_emails_task
+
+    if cache.add("core.notify.email_sweep_queued", 1, timeout=5):
+        notification_send_emails_task.delay()
 
 
 def notification_send_due_emails(*, now: datetime | None = None) -> int:
