@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,8 @@ from .models import (
     DialPrompt,
     HotlineCall,
     HotlineFault,
+    Service,
+    Shift,
 )
 from .rosters import cs_head, hotline_rings_at
 from .services import CallcenterError
@@ -64,6 +66,18 @@ def hotline_last_activity(now: datetime) -> datetime | None:
     return max(moments) if moments else None
 
 
+def hotline_quiet_since(now: datetime) -> datetime | None:
+    """Where the current quiet span starts (R-HOT-5): the last activity, or, on a
+    line that never logged a call (a fresh install), the start of its first shift:
+    a line staffed for hours without a single call should be test-dialled too."""
+    last = hotline_last_activity(now)
+    if last is not None:
+        return last
+    return Shift.objects.filter(service=Service.HOTLINE, starts_at__lte=now).aggregate(
+        m=Min("starts_at")
+    )["m"]
+
+
 def hotline_quiet_check(*, now: datetime | None = None) -> DialPrompt | None:
     """Ask the agent on duty to test-dial after a quiet span of service time (R-HOT-5).
 
@@ -75,7 +89,7 @@ def hotline_quiet_check(*, now: datetime | None = None) -> DialPrompt | None:
         return None
     if HotlineFault.objects.filter(closed_at__isnull=True).exists():
         return None
-    last = hotline_last_activity(now)
+    last = hotline_quiet_since(now)
     if last is None:
         return None
     quiet = timedelta(minutes=config.get("callcenter.hotline_quiet_minutes"))

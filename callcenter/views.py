@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import (
     HttpRequest,
@@ -73,27 +74,10 @@ def console(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            call = switchboard_call_log(
-                actor=request.user,
-                outcome=data["outcome"],
-                caller_name=data["caller_name"],
-                caller_organisation=data["caller_organisation"],
-                caller_number=data["caller_number"],
-                purpose=data["purpose"],
-                transferred_to=data["transferred_to"],
-                private_info_requested=data["private_info_requested"],
-            )
-            if data["outcome"] == SwitchboardCall.Outcome.MESSAGE:
-                message_take(
-                    actor=request.user,
-                    recipient=data["transferred_to"],
-                    caller_number=data["caller_number"],
-                    caller_name=data["caller_name"],
-                    caller_organisation=data["caller_organisation"],
-                    content=data["content"] or data["purpose"],
-                    urgency=data["urgency"] or Message.Urgency.NORMAL,
-                    switchboard_call=call,
-                )
+            # One transaction: a refused message must not leave the call logged,
+            # or correcting the form and saving again would log it twice.
+            with transaction.atomic():
+                call = _console_save(request.user, data)
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -137,6 +121,32 @@ def console(request: HttpRequest) -> HttpResponse:
             .order_by("due_at")[:10],
         },
     )
+
+
+def _console_save(actor, data: dict) -> SwitchboardCall:
+    """Log the console's call and, for "message taken", the message (R-SWB-2/3)."""
+    call = switchboard_call_log(
+        actor=actor,
+        outcome=data["outcome"],
+        caller_name=data["caller_name"],
+        caller_organisation=data["caller_organisation"],
+        caller_number=data["caller_number"],
+        purpose=data["purpose"],
+        transferred_to=data["transferred_to"],
+        private_info_requested=data["private_info_requested"],
+    )
+    if data["outcome"] == SwitchboardCall.Outcome.MESSAGE:
+        message_take(
+            actor=actor,
+            recipient=data["transferred_to"],
+            caller_number=data["caller_number"],
+            caller_name=data["caller_name"],
+            caller_organisation=data["caller_organisation"],
+            content=data["content"] or data["purpose"],
+            urgency=data["urgency"] or Message.Urgency.NORMAL,
+            switchboard_call=call,
+        )
+    return call
 
 
 def _call_summary(call: SwitchboardCall) -> str:

@@ -180,6 +180,20 @@ def test_quiet_line_prompts_agent_on_duty_to_test_dial_once__R_HOT_5(company):
     assert len([t for t in titles(company.cs_agent) if "test-dial" in t]) == 1
 
 
+def test_fresh_install_without_calls_prompts_after_quiet_span_from_first_shift__R_HOT_5(
+    company,
+):
+    # No call was ever logged: the quiet span runs from the first hotline shift.
+    assert hotline_quiet_check(now=at(2026, 3, 2, 10, 45)) is None  # nobody rostered
+    _on_duty(company)
+    assert hotline_quiet_check(now=at(2026, 3, 2, 10, 29)) is None  # 1 h 59 staffed
+    prompt = hotline_quiet_check(now=at(2026, 3, 2, 10, 30))
+    assert prompt.quiet_since == at(2026, 3, 2, 8, 30)
+    assert prompt.agent == company.cs_agent
+    assert any("test-dial" in t for t in titles(company.cs_agent))
+    assert hotline_quiet_check(now=at(2026, 3, 2, 11, 0)) is None  # once per span
+
+
 def test_quiet_span_counts_service_time_only__R_HOT_5(company):
     _on_duty(company)
     log(company, at(2026, 3, 2, 11, 0))

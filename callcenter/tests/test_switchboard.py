@@ -109,7 +109,44 @@ def test_console_message_outcome_creates_message__R_SWB_3(client, company):
     assert message.switchboard_call.outcome == "message"
 
 
-def test_directory_fallback_finds_by_pinyin_initials_without_private_mobile(
+def test_console_message_refused_logs_no_call_and_keeps_input__R_SWB_3(client, company):
+    # No number to call back: the message is refused, and so is the call, so that
+    # saving the corrected form does not log the call twice.
+    client.force_login(company.operator.user)
+    data = {
+        "caller_name": "王先生",
+        "caller_organisation": "华为",
+        "transferred_to": company.employee.pk,
+        "outcome": "message",
+        "content": "明天见面",
+    }
+    response = client.post(reverse("callcenter:console"), data)
+    body = response.content.decode()
+    assert "Enter the number to call back." in body
+    assert 'value="华为"' in body and "明天见面" in body and "张三" in body
+    assert not SwitchboardCall.objects.exists() and not Message.objects.exists()
+    client.post(reverse("callcenter:console"), {**data, "caller_number": "13900001111"})
+    assert SwitchboardCall.objects.get().outcome == "message"
+    assert Message.objects.get().caller_number == "13900001111"
+
+
+def test_switchboard_log_queries_do_not_grow_with_rows__R_SWB_2(
+    client, company, django_assert_max_num_queries
+):
+    for n in range(30):
+        switchboard_call_log(
+            actor=company.operator.user,
+            outcome="transferred",
+            caller_name=f"客户{n}",
+            transferred_to=company.employee if n % 2 else company.employee_east,
+        )
+    client.force_login(company.admin.user)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("callcenter:switchboard_log"))
+    assert response.status_code == 200 and "客户29" in response.content.decode()
+
+
+def test_directory_fallback_finds_by_pinyin_initials_without_private_mobile__R_SWB_6(
     client, company
 ):
     company.employee.private_mobile = "13912345678"
