@@ -22,12 +22,14 @@ def test_operator_transfers_then_takes_message_recipient_returns_it__R_SWB_2_R_S
     page.fill("#id_caller_organisation", "华为")
     page.fill("#id_caller_number", "075512345678")
     page.fill("#id_purpose", "合同")
-    page.fill("[data-testid=directory-q]", "zs")
+    # Keyboard only: Alt+F jumps to the directory, Enter picks, Alt+T logs it.
+    page.keyboard.press("Alt+f")
+    page.keyboard.type("zs")
     result = page.locator("[data-testid=directory-results] button", has_text="张三")
     result.first.wait_for()
-    page.press("[data-testid=directory-q]", "Enter")
+    page.keyboard.press("Enter")
     assert "张三" in page.inner_text("[data-testid=selected-person]")
-    page.click("[data-testid=outcome-transferred]")
+    page.keyboard.press("Alt+t")
     page.wait_for_selector("[data-testid=after-call]")
     call = SwitchboardCall.objects.get()
     assert (call.outcome, call.transferred_to_id) == (
