@@ -69,8 +69,22 @@ config.register(
 )
 config.register(
     "deductions.night_ends",
-    time(7, 0),
+    time(6, 0),
     _("Night calls end at"),
+)
+config.register(
+    "deductions.off_hours_min_minutes",
+    10,
+    _("Night or weekend calls are flagged from this many minutes"),
+    _(
+        "A shorter call is flagged only if it costs at least the amount below; "
+        "0 flags every charged call outside working time."
+    ),
+)
+config.register(
+    "deductions.off_hours_min_charge",
+    Decimal("2.00"),
+    _("Night or weekend calls are flagged from this charge (yuan)"),
 )
 config.register(
     "deductions.long_call_minutes",

@@ -266,7 +266,12 @@ def _review_flags(calls, build: _Builder):
     else:
         night = Q(started_at__time__gte=starts, started_at__time__lt=ends)
     off_days = Q(started_at__date__in=_non_working_days(build.period))
-    for row in _rows(audited.filter(charge__gt=0).filter(night | off_days)):
+    minimum = int(config.get("deductions.off_hours_min_minutes")) * 60
+    min_charge = config.get("deductions.off_hours_min_charge")
+    # A short, cheap call outside working time is not worth a review.
+    worth = Q(duration_seconds__gte=minimum) | Q(charge__gte=min_charge)
+    off_hours = audited.filter(charge__gt=0).filter(night | off_days).filter(worth)
+    for row in _rows(off_hours):
         yield build.make(row, Rule.NIGHT_WEEKEND, note=_("Outside working time"))
     minutes = int(config.get("deductions.long_call_minutes"))
     for row in _rows(audited.filter(duration_seconds__gte=minutes * 60)):

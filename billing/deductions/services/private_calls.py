@@ -89,6 +89,41 @@ def private_call_on_approved(request, actor) -> None:
     PrivateCallRegistration.objects.filter(
         pk=request.subject_id, status=RegistrationStatus.PENDING
     ).update(status=RegistrationStatus.CONSENTED)
+    call_id = (
+        PrivateCallRegistration.objects.filter(pk=request.subject_id)
+        .values_list("call_id", flat=True)
+        .first()
+    )
+    if call_id:
+        _waive_consented_long_distance([call_id], actor=actor)
+
+
+def _waive_consented_long_distance(call_ids: list[int], *, actor=None) -> int:
+    """A private long-distance call the head consented to (R-PRV-1) is approved:
+    no R-LD-4 fine, and its charge is already the caller's registered charge, so
+    the finding is waived rather than charging the call twice."""
+    findings = Violation.objects.filter(
+        rule=Rule.LD_UNAUTHORISED,
+        status=FindingStatus.CHARGED,
+        call_id__in=PrivateCallRegistration.objects.filter(
+            call_id__in=call_ids, status=RegistrationStatus.CONSENTED
+        ).values("call_id"),
+    )
+    waived = list(findings.values_list("pk", flat=True))
+    if not waived:
+        return 0
+    Violation.objects.filter(pk__in=waived).update(
+        status=FindingStatus.WAIVED,
+        decided_at=timezone.now(),
+        decision_reason=_("Private call registered with the head's consent (R-PRV-1)"),
+    )
+    audit_record(
+        actor=actor,
+        action="deductions.findings_waived_by_registration",
+        target=None,
+        details={"findings": waived},
+    )
+    return len(waived)
 
 
 def private_call_on_rejected(request, actor) -> None:
@@ -184,4 +219,5 @@ def private_calls_match(*, period: BillingPeriod) -> int:
         status=FindingStatus.DISMISSED,
         decision_reason=_("Registered by the caller (R-PRV-2)"),
     )
+    _waive_consented_long_distance([r.call_id for r in matched])
     return len(matched)

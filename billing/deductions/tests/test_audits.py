@@ -190,7 +190,9 @@ def test_night_long_and_repeated_calls_are_review_flags_with_settings(lines, com
 
     config.set_value("deductions.repeat_calls_per_day", "3")
     config.set_value("deductions.long_call_minutes", "30")
-    night = make_call(lines["local"], "82215279", at(2026, 10, 13, 23, 5), "0.20")
+    night = make_call(
+        lines["local"], "82215279", at(2026, 10, 13, 23, 5), "0.20", seconds=720
+    )
     long = make_call(
         lines["local"], "82215280", at(2026, 10, 13, 10), "1.20", seconds=1800
     )
@@ -205,6 +207,39 @@ def test_night_long_and_repeated_calls_are_review_flags_with_settings(lines, com
     assert flagged[long.pk] == Rule.LONG_CALL
     assert {flagged.get(c.pk) for c in repeated} == {Rule.REPEATED}
     assert len(flagged) == 5
+    assert not Violation.objects.filter(status=FindingStatus.CHARGED).exists()
+
+
+def test_off_hours_calls_flagged_only_above_minimum_duration_or_charge(lines, company):
+    """Night (22:00-06:00) and weekend/holiday calls: a short cheap call is not
+    worth a review; the minimums are settings (0 flags every charged call)."""
+    from telephony_admin.core import config
+
+    short_night = make_call(lines["local"], "82215279", at(2026, 10, 13, 23), "0.20")
+    early = make_call(
+        lines["local"], "82215270", at(2026, 10, 13, 6, 30), "0.20", seconds=900
+    )
+    long_night = make_call(
+        lines["local"], "82215271", at(2026, 10, 13, 5, 50), "0.90", seconds=600
+    )
+    dear_sunday = make_call(lines["local"], "82215272", at(2026, 10, 18, 15), "2.00")
+    cheap_sunday = make_call(lines["local"], "82215273", at(2026, 10, 18, 16), "1.99")
+    run(short_night)
+    flagged = set(
+        Violation.objects.filter(rule=Rule.NIGHT_WEEKEND).values_list(
+            "call_id", flat=True
+        )
+    )
+    assert flagged == {long_night.pk, dear_sunday.pk}
+    assert early.pk not in flagged
+    config.set_value("deductions.off_hours_min_minutes", "0")
+    run(short_night)
+    flagged = set(
+        Violation.objects.filter(rule=Rule.NIGHT_WEEKEND).values_list(
+            "call_id", flat=True
+        )
+    )
+    assert flagged == {short_night.pk, long_night.pk, dear_sunday.pk, cheap_sunday.pk}
     assert not Violation.objects.filter(status=FindingStatus.CHARGED).exists()
 
 

@@ -175,6 +175,36 @@ def test_registered_private_call_is_matched_and_charged_to_the_caller__R_PRV_2(
 
 
 @time_machine.travel(NOW, tick=False)
+def test_consented_private_long_distance_is_charged_once_without_fine__R_PRV_1_R_LD_4(
+    company, lines
+):
+    """The head's consent approves the private call: the caller pays its charge
+    once (R-PRV-2), the R-LD-4 finding is waived; without consent it stands."""
+    registration = register(company, lines, called_number="010-62345678")
+    call = make_call(
+        lines["local"],
+        "01062345678",
+        at(2026, 10, 8, 12, 5),
+        "2.40",
+        CallClass.DOMESTIC,
+        ip_prefix="17909",
+    )
+    audit_run(period_id=call.period_id)
+    registration.refresh_from_db()
+    assert registration.call_id == call.pk
+    finding = Violation.objects.get(rule=Rule.LD_UNAUTHORISED)
+    assert finding.status == FindingStatus.CHARGED  # pending consent: fine stands
+    assert totals(call.period) == {company.employee.name: Decimal("54.80")}
+    approve(registration.approval, company.head_sales.user)
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.WAIVED
+    assert totals(call.period) == {company.employee.name: Decimal("2.40")}
+    assert AuditEvent.objects.filter(
+        action="deductions.findings_waived_by_registration"
+    ).exists()
+
+
+@time_machine.travel(NOW, tick=False)
 def test_registration_outside_the_window_is_not_matched__R_PRV_2(company, lines):
     register(company, lines, approx_time=time(9, 0))
     call = make_call(

@@ -152,3 +152,46 @@ def test_finance_downloads_workbook_and_closes_then_import_refused(
             month=date(2026, 10, 1),
             enqueue=False,
         )
+
+
+@pytest.mark.django_db
+def test_list_pages_do_a_fixed_number_of_queries(
+    client, company, lines, django_assert_max_num_queries
+):
+    """Findings, statement, notice, private calls and closing: no query per row."""
+    from billing.deductions.services.fines import fine_record
+
+    for day in range(1, 21):
+        call = make_call(
+            lines["local"],
+            f"1681234{day:02d}",
+            at(2026, 10, day, 10),
+            "1.00",
+            CallClass.PREMIUM,
+        )
+        fine_record(
+            actor=company.admin.user,
+            employee=company.employee,
+            fine_type="use",
+            occurred_on=date(2026, 10, day),
+            reason="x",
+        )
+    audit_run(period_id=call.period_id)
+    assert Violation.objects.filter(rule="premium").count() == 20
+    urls = {
+        company.admin.user: [
+            "/deductions/findings/?month=2026-10",
+            "/deductions/?month=2026-10",
+            "/deductions/findings/notice/?month=2026-10",
+            "/deductions/fines/?month=2026-10",
+            f"/deductions/department/{company.dept_sales.pk}/?month=2026-10"
+            "&line=057187000001",
+        ],
+        company.finance.user: ["/deductions/closing/"],
+        company.employee.user: ["/deductions/private-calls/"],
+    }
+    for user, pages in urls.items():
+        client.force_login(user)
+        for url in pages:
+            with django_assert_max_num_queries(25):
+                assert client.get(url).status_code == 200
