@@ -18,6 +18,22 @@ config.register(
     _("Complaints: first-reply clock basis"),
     _("“service” counts service hours only (R-HOT-2); “wall” counts every hour."),
 )
+# Each clock kind has its own basis (issue 6: "per-clock setting").
+config.register(
+    "complaints.resolution_basis",
+    "service",
+    _("Complaints: resolution clocks basis"),
+    _(
+        "“service” counts working days as service time (R-CMP-3); “wall” counts "
+        "each day as 24 hours."
+    ),
+)
+config.register(
+    "complaints.answer_basis",
+    "wall",
+    _("Complaints: consultation and query answer clock basis"),
+    _("“wall” counts every second (R-CMP-2); “service” counts service hours only."),
+)
 # R-CMP-2: a consultation is answered at once, a query within 1 minute.
 config.register(
     "complaints.consultation_answer_seconds",

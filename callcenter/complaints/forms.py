@@ -64,7 +64,10 @@ class IntakeForm(forms.Form):
         self.fields["accepted_at"].initial = timezone.localtime().replace(
             second=0, microsecond=0
         )
-        linked = self.initial.get("hotline_call")
+        # The linked call stays a valid choice when the form comes back with an
+        # error, even if it is older than the recent calls offered.
+        linked = self.initial.get("hotline_call") or self.data.get("hotline_call")
+        linked = int(linked) if str(linked or "").isdigit() else None
         self.fields["hotline_call"].choices = [("", "—"), *_recent_calls(linked)]
 
     def clean(self):

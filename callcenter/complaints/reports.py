@@ -36,16 +36,20 @@ TWO = Decimal("0.01")
 
 @dataclass
 class TimeStats:
+    """``decided``: clocks met, or breached though still open (late either way);
+    ``measured``: clocks met, whose stored time feeds the median and percentile."""
+
     measured: int = 0
     on_time: int = 0
+    decided: int = 0
     median_hours: Decimal | None = None
     p90_hours: Decimal | None = None
 
     @property
     def rate(self) -> Decimal | None:
-        if not self.measured:
+        if not self.decided:
             return None
-        return (Decimal(self.on_time) * 100 / self.measured).quantize(TWO)
+        return (Decimal(self.on_time) * 100 / self.decided).quantize(TWO)
 
 
 @dataclass
@@ -107,9 +111,14 @@ def _percentile(values: list[timedelta], share: float) -> timedelta:
 
 def _time_stats(clocks: list[SlaClock], *, seconds: bool = False) -> TimeStats:
     measured = [c for c in clocks if c.met_at is not None and c.consumed is not None]
+    # A clock breached and still open is already late: it counts against the rate.
+    decided = [
+        c for c in clocks if c.met_at is not None or c.state == ClockState.BREACHED
+    ]
     stats = TimeStats(
         measured=len(measured),
-        on_time=sum(1 for c in measured if c.state == ClockState.MET),
+        on_time=sum(1 for c in decided if c.state == ClockState.MET),
+        decided=len(decided),
     )
     if measured:
         values = [c.consumed for c in measured]

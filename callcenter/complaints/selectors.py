@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from telephony_admin.org.access import employee_of
-from telephony_admin.workcal.calendar import working_time_between
+from telephony_admin.workcal.calendar import standard_day_length, working_time_between
 
 from . import permissions as perm
 from .models import (
@@ -129,10 +129,16 @@ class ClockView:
     due_at: datetime
 
 
-def _span(delta: timedelta) -> str:
+def _span(delta: timedelta, basis: str = ClockBasis.WALL) -> str:
+    """A duration as read by people; service time counts in working days of the
+    calendar's standard length (8 h), never in 24-hour days."""
     minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
+    working = basis == ClockBasis.SERVICE
+    day = standard_day_length() if working else timedelta(days=1)
+    days, rest = divmod(minutes, max(int(day.total_seconds() // 60), 1))
     hours, minutes = divmod(rest, 60)
+    if days and working:
+        return _("%(d)s working days %(h)sh") % {"d": days, "h": hours}
     if days:
         return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
     if hours:
@@ -158,13 +164,16 @@ def clock_view(clock: SlaClock, now: datetime) -> ClockView:
     if clock.due_at <= now:
         return ClockView(
             label,
-            _("overdue %(span)s") % {"span": _span(remaining)},
+            _("overdue %(span)s") % {"span": _span(remaining, clock.basis)},
             "danger",
             clock.due_at,
         )
     css = "warning" if clock.warn_at <= now else "success"
     return ClockView(
-        label, _("%(span)s left") % {"span": _span(remaining)}, css, clock.due_at
+        label,
+        _("%(span)s left") % {"span": _span(remaining, clock.basis)},
+        css,
+        clock.due_at,
     )
 
 
@@ -174,5 +183,4 @@ def current_clocks(complaint: Complaint) -> list[SlaClock]:
     if not clocks:
         return []
     cycle = max(c.cycle for c in clocks)
-    first = [c for c in clocks if c.cycle == 0 and c.kind == "first_reply"]
-    return [*first, *[c for c in clocks if c.cycle == cycle and c not in first]]
+    return [c for c in clocks if c.cycle == cycle]

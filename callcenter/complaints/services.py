@@ -485,10 +485,9 @@ def complaint_callback(
         raise ComplaintError(_("Satisfaction is from 1 to 5."), field="satisfaction")
     _check_state(complaint, "callback")
     actor, now = _actor(user), _now(now)
-    summary = _("Satisfaction %(score)s/5. %(comment)s") % {
-        "score": satisfaction,
-        "comment": comment,
-    }
+    # Stored without words, so the contact list reads the same in every language
+    # (the purpose "Callback visit" says what the score is).
+    summary = f"{int(satisfaction)}/5 {comment}".strip()
     _contact(complaint, actor, now, channel, ContactPurpose.CALLBACK, summary)
     return _transition(
         complaint=complaint,

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -70,12 +71,23 @@ def _working_days(days: Decimal) -> timedelta:
     return timedelta(microseconds=int(Decimal(micros) * Decimal(days)))
 
 
+def _basis(key: str, default: str) -> str:
+    """The basis a clock kind is set to count in (a setting per clock kind)."""
+    basis = config.get(f"complaints.{key}_basis")
+    return basis if basis in ClockBasis.values else default
+
+
 def first_reply_budget() -> Budget:
     """R-CMP-2: 2 hours after acceptance, in service time unless set to wall-clock."""
-    basis = config.get("complaints.first_reply_basis")
-    if basis not in ClockBasis.values:
-        basis = ClockBasis.SERVICE
+    basis = _basis("first_reply", ClockBasis.SERVICE)
     return Budget(basis, _hours(config.get("complaints.first_reply_hours")))
+
+
+def _days(basis: str, days: Decimal) -> timedelta:
+    """N working days of service time, or N calendar days on the wall-clock basis."""
+    if basis == ClockBasis.WALL:
+        return timedelta(microseconds=int(Decimal(days) * 86_400_000_000))
+    return _working_days(days)
 
 
 def resolution_budgets(complexity: str) -> tuple[Budget, Budget]:
@@ -86,9 +98,10 @@ def resolution_budgets(complexity: str) -> tuple[Budget, Budget]:
     prefix = "complex" if complexity == Complexity.COMPLEX else "general"
     target = config.get(f"complaints.{prefix}_target_days")
     maximum = config.get(f"complaints.{prefix}_max_days")
+    basis = _basis("resolution", ClockBasis.SERVICE)
     return (
-        Budget(ClockBasis.SERVICE, _working_days(target)),
-        Budget(ClockBasis.SERVICE, _working_days(maximum)),
+        Budget(basis, _days(basis, target)),
+        Budget(basis, _days(basis, maximum)),
     )
 
 
@@ -106,10 +119,9 @@ def budgets_for(kind: str, complexity: str) -> dict[str, Budget]:
             ClockKind.RESOLUTION_MAX: maximum,
         }
     # Answered at once / within a minute: measured and reported, not escalated.
+    basis = _basis("answer", ClockBasis.WALL)
     return {
-        ClockKind.ANSWER: Budget(
-            ClockBasis.WALL, timedelta(seconds=seconds), escalates=False
-        )
+        ClockKind.ANSWER: Budget(basis, timedelta(seconds=seconds), escalates=False)
     }
 
 
@@ -191,9 +203,9 @@ def _next_check(clock: SlaClock) -> datetime | None:
 def clocks_start(
     *, complaint: Complaint, started_at: datetime, now: datetime, cycle: int = 0
 ) -> list[SlaClock]:
+    # A reopened case (cycle > 0) is a new acceptance: the customer came back, so
+    # it gets a new first reply with its status as well as new resolution clocks.
     budgets = budgets_for(complaint.kind, complaint.complexity)
-    if cycle:  # a reopened case gets new resolution clocks only
-        budgets.pop(ClockKind.FIRST_REPLY, None)
     clocks = []
     for kind, budget in budgets.items():
         clock = SlaClock(
@@ -341,6 +353,14 @@ def _record(clock: SlaClock, level: str, now: datetime) -> int:
             event = SlaEvent.objects.create(clock=clock, level=level, at=now)
     except IntegrityError:
         return 0
+    # Notifications are stored text: write them in the company's language whoever
+    # runs the sweep (Celery worker, operator command, a page), so they agree.
+    with translation.override(settings.LANGUAGE_CODE):
+        _announce(clock, level, event, now)
+    return 1
+
+
+def _announce(clock: SlaClock, level: str, event: SlaEvent, now: datetime) -> None:
     complaint = clock.complaint
     recipients, title = _escalation(clock, level)
     not_before = None if is_working_time(now) else next_working_time(now)
@@ -373,7 +393,6 @@ def _record(clock: SlaClock, level: str, now: datetime) -> int:
         internal_note=title,
         details={"clock": clock.kind, "level": level},
     )
-    return 1
 
 
 def _escalation(clock: SlaClock, level: str) -> tuple[list[Employee], str]:

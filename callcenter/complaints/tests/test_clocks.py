@@ -64,6 +64,26 @@ def test_first_reply_hours_is_a_setting__R_CMP_2(company):
     assert clock(complaint, ClockKind.FIRST_REPLY).due_at == at(2026, 3, 2, 16, 0)
 
 
+def test_resolution_wall_clock_basis_is_its_own_setting__R_CMP_3(company):
+    config.set_value("complaints.resolution_basis", "wall")
+    complaint = register(company, accepted_at=at(2026, 3, 6, 16, 0))  # a Friday
+    target = clock(complaint, ClockKind.RESOLUTION_TARGET)
+    assert target.basis == "wall"
+    assert target.due_at == at(2026, 3, 7, 16, 0)  # one calendar day, Saturday
+    assert clock(complaint, ClockKind.RESOLUTION_MAX).due_at == at(2026, 3, 9, 16, 0)
+    # The first reply keeps its own basis (service time by default).
+    assert clock(complaint, ClockKind.FIRST_REPLY).due_at == at(2026, 3, 9, 9, 0)
+
+
+def test_answer_clock_basis_is_its_own_setting__R_CMP_2(company):
+    config.set_value("complaints.answer_basis", "service")
+    complaint = register(company, accepted_at=at(2026, 3, 2, 17, 29, 30), kind="query")
+    answer = clock(complaint, ClockKind.ANSWER)
+    assert answer.basis == "service"
+    # 30 s before closing, 30 s the next service morning.
+    assert answer.due_at == at(2026, 3, 3, 8, 30, 30)
+
+
 @pytest.mark.parametrize(
     ("complexity", "accepted", "target", "maximum"),
     [

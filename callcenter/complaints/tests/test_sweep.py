@@ -222,3 +222,24 @@ def test_sweep_command_for_operators__R_CMP_3(company):
     with time_machine.travel(at(2026, 3, 2, 12, 5), tick=False):
         call_command("complaints_sla_sweep", stdout=out)
     assert out.getvalue().startswith("1 ")
+
+
+@pytest.mark.usefixtures("cal")
+def test_escalations_are_written_in_the_company_language__R_CMP_3(company, settings):
+    """Whoever runs the sweep (worker, command, a page in English), notifications
+    are stored in the company's language; history and tasks read in the viewer's."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    complaint = routed(company, at(2026, 3, 2, 10, 0))
+    with translation.override("en"):
+        sla_sweep(now=at(2026, 3, 2, 12, 1))
+    [title] = titles_for(company.cs_agent)
+    assert title == f"{complaint.number}：首次答复已超时，请主动告知客户"
+    task = FollowUpTask.objects.get()
+    event = ComplaintEvent.objects.get(action="escalated")
+    with translation.override("en"):
+        assert task.summary.endswith(": First reply passed")
+        assert event.note_display == "First reply: Target passed"
+    with translation.override("zh-hans"):
+        assert task.summary.endswith("首次答复已超时")

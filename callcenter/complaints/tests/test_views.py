@@ -187,7 +187,9 @@ def test_serious_case_is_taken_over_by_the_department_manager__R_CMP_4(client, c
     assert complaint.status == Status.VERIFIED  # only the manager solves it
 
 
-def test_reopening_is_audited_and_restarts_resolution_clocks__R_CMP_7(client, company):
+def test_reopening_is_audited_and_restarts_reply_and_resolution_clocks__R_CMP_7(
+    client, company
+):
     from callcenter.complaints import services as s
 
     complaint = register(company, accepted_at=at(2026, 3, 2, 10, 0))
@@ -207,7 +209,12 @@ def test_reopening_is_audited_and_restarts_resolution_clocks__R_CMP_7(client, co
     complaint.refresh_from_db()
     assert complaint.status == Status.SENT
     assert complaint.reopen_count == 1
-    assert complaint.clocks.filter(cycle=1).count() == 2
+    # A reopened case is a new acceptance: first reply and resolution start again.
+    new_clocks = {c.kind: c for c in complaint.clocks.filter(cycle=1)}
+    assert set(new_clocks) == {"first_reply", "resolution_target", "resolution_max"}
+    assert all(c.state == "running" for c in new_clocks.values())
+    s.contact_log(user=agent, complaint_id=complaint.pk, summary="已收到，正在重新处理")
+    assert complaint.clocks.get(kind="first_reply", cycle=1).met_at is not None
     event = ComplaintEvent.objects.get(complaint=complaint, action="reopened")
     assert event.actor == company.cs_agent
     assert event.internal_note == "客户再次来电，问题复现"
@@ -216,7 +223,7 @@ def test_reopening_is_audited_and_restarts_resolution_clocks__R_CMP_7(client, co
     assert AuditEvent.objects.filter(action="complaints.reopen").exists()
 
 
-def test_refusals_by_role_and_department(client, company):
+def test_refusals_by_role_and_department__R_CMP_4(client, company):
     complaint = register(company, accepted_at=at(2026, 3, 2, 10, 0))
     login(client, company.cs_agent)
     post_step(client, complaint, "send", {"department": company.dept_sales.pk})
@@ -250,7 +257,7 @@ def test_refusals_by_role_and_department(client, company):
     assert complaint.status == Status.SENT
 
 
-def test_queues_show_clocks_in_colour(client, company):
+def test_queues_show_clocks_in_colour__R_CMP_3(client, company):
     register(company, accepted_at=at(2026, 3, 2, 10, 0), customer="逾期客户")
     register(company, accepted_at=at(2026, 3, 2, 11, 50), customer="正常客户")
     login(client, company.cs_agent)
@@ -268,6 +275,33 @@ def test_queues_show_clocks_in_colour(client, company):
         {"queue": "all", "department": company.dept_fin.pk},
     )
     assert "逾期客户" not in filtered.content.decode()
+
+
+def test_service_time_overdue_reads_in_working_days__R_CMP_3(client, company):
+    complaint = register(company, accepted_at=at(2026, 3, 2, 10, 0))
+    login(client, company.cs_agent)
+    # The target was due Tue 10:00; by Fri 10:00 three working days have passed
+    # (24 service hours), not "1 day".
+    with time_machine.travel(at(2026, 3, 6, 10, 0), tick=False):
+        page = client.get(reverse("complaints:detail", args=[complaint.pk]))
+    html = page.content.decode()
+    assert "overdue 3 working days 0h" in html
+    assert "overdue 1d" not in html
+
+
+def test_open_breached_clock_counts_against_the_on_time_rate__R_CMP_6(client, company):
+    from callcenter.complaints.sla import sla_sweep
+
+    register(company, accepted_at=at(2026, 3, 2, 10, 0))
+    sla_sweep(now=at(2026, 3, 6, 10, 0))  # first reply and resolution both late
+    login(client, company.gm)
+    with time_machine.travel(at(2026, 3, 6, 10, 0), tick=False):
+        response = client.get(reverse("complaints:reports"), {"month": "2026-03"})
+    report = response.context["report"]
+    assert report.resolution.decided == 1 and report.resolution.rate == 0
+    assert report.first_reply.decided == 1 and report.first_reply.rate == 0
+    assert report.resolution.measured == 0  # no stored time yet for the median
+    assert 'data-testid="resolution-rate">0.00%' in response.content.decode()
 
 
 def test_attachment_size_and_type_are_checked__R_CMP_7(client, company):
@@ -373,7 +407,46 @@ def test_intake_starts_from_a_logged_hotline_call__R_CMP_1(client, company):
     assert list(call.complaints.all()) == [complaint]
 
 
-def test_settings_page_lists_the_complaint_timers(client, company):
+def test_intake_from_an_older_call_keeps_the_link_on_error__R_CMP_1(client, company):
+    from callcenter.models import HotlineCall
+
+    call = HotlineCall.objects.create(  # logged afterwards, days ago (R-HOT-3)
+        started_at=at(2026, 2, 26, 18, 10),
+        caller_number="13811112222",
+        caller_name="钱女士",
+        content="投诉维修人员迟到",
+        agent=company.cs_agent,
+    )
+    login(client, company.cs_agent)
+    data = {
+        "contact_phone": "13811112222",
+        "customer_name": "钱女士",
+        "channel": "hotline",
+        "kind": "complaint",
+        "complexity": "",  # forgotten: the form comes back
+        "content": "投诉维修人员迟到",
+        "accepted_at": "2026-02-26T18:10",
+        "hotline_call": str(call.pk),
+    }
+    with time_machine.travel(at(2026, 3, 2, 9, 45), tick=False):
+        page = client.post(reverse("complaints:new"), data)
+        form = page.context["form"]
+        assert set(form.errors) == {"complexity"}
+        assert f'value="{call.pk}" selected' in page.content.decode()
+        client.post(reverse("complaints:new"), {**data, "complexity": "general"})
+    assert Complaint.objects.get().hotline_call == call
+
+
+def test_settings_page_lists_each_complaint_timer__R_CMP_2_R_CMP_3(client, company):
     login(client, company.admin)
     page = client.get(reverse("core:settings")).content.decode()
-    assert "complaints.first_reply_hours" in page or "first reply within" in page
+    for label in (
+        "first reply within (hours)",
+        "first-reply clock basis",
+        "resolution clocks basis",
+        "consultation and query answer clock basis",
+        "general complexity, resolution target (working days)",
+        "complex, resolution maximum (working days)",
+        "warn the assignee at this share of the time",
+    ):
+        assert label in page, label
