@@ -274,15 +274,19 @@ def quota_plan_view(request: HttpRequest, year: int) -> HttpResponse:
         else:
             _plan_post(request, plan)
             return redirect("deductions:quota_plan", year=year)
+    return _plan_page(request, plan, line_form=line_form)
+
+
+def _plan_page(request, plan: QuotaPlan, *, line_form=None, month_form=None):
     rows = DepartmentQuota.objects.filter(plan=plan).select_related("department")
     context = {
         "plan": plan,
         "rows": rows,
         "total": rows.aggregate(total=Sum("monthly_amount"))["total"],
         "line_quotas": plan.lines.select_related("line", "line__department"),
-        "line_form": line_form,
-        "month_form": forms.QuotaMonthForm(),
-        "overrides": QuotaOverride.objects.filter(month__year=year).select_related(
+        "line_form": line_form or forms.LineQuotaForm(),
+        "month_form": month_form or forms.QuotaMonthForm(),
+        "overrides": QuotaOverride.objects.filter(month__year=plan.year).select_related(
             "department"
         ),
         "can_edit": scope(request.user, "quotas.propose") > 0 and plan.editable,
@@ -294,6 +298,7 @@ def quota_plan_view(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 @capability_required("quotas.propose")
 def quota_month_view(request: HttpRequest, year: int) -> HttpResponse:
+    plan = get_object_or_404(QuotaPlan, year=year)
     form = forms.QuotaMonthForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -306,15 +311,12 @@ def quota_month_view(request: HttpRequest, year: int) -> HttpResponse:
                 amount=data["amount"],
                 reason=data["reason"],
             ),
+            form,
         ):
             messages.success(request, _("The month's quota was changed."))
-    else:
-        messages.error(
-            request,
-            _("Check the month's quota: %(errors)s")
-            % {"errors": form.errors.as_text()},
-        )
-    return redirect("deductions:quota_plan", year=year)
+            return redirect("deductions:quota_plan", year=year)
+    # Shown again with what was typed and the errors next to the fields.
+    return _plan_page(request, plan, month_form=form)
 
 
 # --- Findings -----------------------------------------------------------------------

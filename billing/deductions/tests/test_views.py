@@ -195,3 +195,27 @@ def test_list_pages_do_a_fixed_number_of_queries(
         for url in pages:
             with django_assert_max_num_queries(25):
                 assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_refused_month_quota_change_keeps_what_was_typed__R_BIL_1(client, company):
+    from billing.deductions.models import PlanStatus, QuotaOverride, QuotaPlan
+
+    QuotaPlan.objects.create(year=2026, status=PlanStatus.APPROVED)
+    client.force_login(company.admin.user)
+    page = client.post(
+        "/deductions/quotas/2026/month/",
+        {
+            "department": company.dept_sales.pk,
+            "month": "2026-10",
+            "amount": "-5",
+            "reason": "展会月份 campaign",
+        },
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "展会月份 campaign" in html and 'value="-5"' in html
+    assert not QuotaOverride.objects.exists()
+    client.force_login(company.head_sales.user)
+    refused = client.post("/deductions/quotas/2026/month/", {"reason": "x"})
+    assert refused.status_code == 403
