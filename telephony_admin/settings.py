@@ -6,6 +6,7 @@ embedded defaults: a SQLite file under ``var/`` and Celery's filesystem broker, 
 ``make run`` needs no server beyond Python.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -170,11 +171,17 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Cache ----------------------------------------------------------------------
+# Keys are prefixed per database, so two deployments (or a demo and a test run) that
+# share a cache never read each other's cached settings.
+CACHE_KEY_PREFIX = hashlib.sha1(
+    str(DATABASES["default"]["NAME"]).encode(), usedforsecurity=False
+).hexdigest()[:8]
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
@@ -182,6 +189,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from telephony_admin.core.navigation import NavItem, NavSection
 from telephony_admin.org.access import Scope, scope
@@ -23,7 +24,7 @@ def menu(user) -> list[NavSection]:
     return [
         NavSection(
             key="deductions",
-            label=_("Quotas and deductions"),
+            label=pgettext("menu", "Deductions"),
             icon="cash-coin",
             items=items,
         )
