@@ -43,3 +43,8 @@ config.register(
     20,
     _("Directory: results per search"),
 )
+config.register(
+    "extensions.import_max_upload_mb",
+    5,
+    _("Line list import: largest file (MB)"),
+)

@@ -58,6 +58,7 @@ def _matching_employees(q: str):
         owners = list(
             Line.objects.filter(is_active=True, number__contains=q)
             .exclude(owner=None)
+            .order_by()
             .values_list("owner_id", flat=True)[:CANDIDATES]
         )
         return employees.filter(Q(pk__in=owners) | Q(office_phone=q))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.approvals.forms import DecisionForm
+from telephony_admin.core import config
 from telephony_admin.org.models import Department, Employee
 
 from .models import (
@@ -40,7 +42,12 @@ class LineFilter(django_filters.FilterSet):
     class_of_service = django_filters.ChoiceFilter(
         choices=ClassOfService.choices, label=_("Class of service")
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = django_filters.BooleanFilter(
+        label=_("Active"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("true", _("Active")), ("false", _("Inactive"))]
+        ),
+    )
 
     class Meta:
         model = Line
@@ -240,8 +247,16 @@ class FaultCloseForm(forms.Form):
     )
 
 
+UNRESOLVED = "unresolved"
+
+
 class FaultFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=FaultStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=[(UNRESOLVED, _("Not closed"))] + FaultStatus.choices,
+        method="by_status",
+        label=_("Status"),
+        empty_label=_("All"),
+    )
     line__department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), label=_("Department")
     )
@@ -249,6 +264,11 @@ class FaultFilter(django_filters.FilterSet):
     class Meta:
         model = Fault
         fields = ["status", "line__department"]
+
+    def by_status(self, queryset, name, value):
+        if value == UNRESOLVED:
+            return queryset.exclude(status=FaultStatus.CLOSED)
+        return queryset.filter(status=value)
 
 
 class RequestStatusFilter(django_filters.FilterSet):
@@ -265,7 +285,12 @@ class LDFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), label=_("Department")
     )
-    urgent = django_filters.BooleanFilter(label=_("Urgent"))
+    urgent = django_filters.BooleanFilter(
+        label=_("Urgent"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("true", _("Urgent")), ("false", _("Not urgent"))]
+        ),
+    )
 
     class Meta:
         model = LongDistanceRequest
@@ -341,8 +366,18 @@ class TransferForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel line list (.xlsx)"),
+        validators=[FileExtensionValidator(["xlsx"])],
         help_text=_(
             "Columns: number, kind, owner employee number, department code, class, "
             "location. Chinese headers are understood."
         ),
     )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        limit_mb = config.get("extensions.import_max_upload_mb")
+        if file.size > limit_mb * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": limit_mb}
+            )
+        return file

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from telephony_admin.core.services import audit_record
@@ -38,6 +39,14 @@ HEADERS = {
     "location": {"location", "位置", "安装位置"},
 }
 REQUIRED = ("number", "department")
+COLUMN_LABELS = {
+    "number": gettext_lazy("Number"),
+    "kind": gettext_lazy("Kind"),
+    "owner": gettext_lazy("Owner employee number"),
+    "department": gettext_lazy("Department"),
+    "class": gettext_lazy("Class of service"),
+    "location": gettext_lazy("Location"),
+}
 
 KIND_WORDS = {
     LineKind.EXTENSION: {"extension", "分机"},
@@ -71,6 +80,14 @@ class ImportRow:
     location: str
     action: str = ""
 
+    @property
+    def kind_label(self) -> str:
+        return str(LineKind(self.kind).label)
+
+    @property
+    def class_label(self) -> str:
+        return str(ClassOfService(self.klass).label)
+
 
 @dataclass
 class ImportReport:
@@ -81,6 +98,20 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
+
+    @property
+    def error_rows(self) -> list[tuple[int, str, str]]:
+        """The errors with column names in the reader's language."""
+        return [
+            (
+                row,
+                ", ".join(str(COLUMN_LABELS.get(c, c)) for c in column.split(", "))
+                if column
+                else "",
+                why,
+            )
+            for row, column, why in self.errors
+        ]
 
 
 def _lookup(words: dict, raw) -> object | None:

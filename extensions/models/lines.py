@@ -232,3 +232,7 @@ class ClassChange(models.Model):
     @property
     def to_label(self) -> str:
         return str(ClassOfService(self.to_class).label)
+
+    @property
+    def feature_labels(self) -> list[str]:
+        return feature_labels(self.features)

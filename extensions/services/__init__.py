@@ -11,7 +11,12 @@ from .applications import (  # noqa: F401
     permission_application_file,
 )
 from .faults import fault_assign, fault_close, fault_report  # noqa: F401
-from .limits import department_limit_set, limit_excess, limit_usage  # noqa: F401
+from .limits import (  # noqa: F401
+    department_limit_set,
+    limit_excess,
+    limit_usage,
+    limit_usages,
+)
 from .lines import (  # noqa: F401
     class_change_apply,
     class_changes_apply_due,

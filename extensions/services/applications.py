@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from telephony_admin.approvals.models import ApprovalStep, StepStatus
 from telephony_admin.approvals.services import (
@@ -103,8 +104,8 @@ def permission_application_file(
             "klass": application.requested_class_label,
         },
         chain=[
-            head_step(requester),
-            StepSpec(label=_("Administration"), role=Role.ADMIN),
+            head_step(requester, label=gettext_lazy("Department head")),
+            StepSpec(label=gettext_lazy("Administration office"), role=Role.ADMIN),
         ],
         url=reverse("extensions:application_detail", args=[application.pk]),
     )
@@ -217,7 +218,7 @@ def administration_head_step(requester: Employee) -> StepSpec:
     code = config.get("extensions.administration_department_code")
     department = Department.objects.filter(code=code).select_related("head").first()
     head = department.head if department else None
-    label = _("Administration head")
+    label = gettext_lazy("Administration head")
     if head is None or head.pk == requester.pk:
         return StepSpec(label=label, role=Role.ADMIN)
     return StepSpec(label=label, approver=head)
@@ -260,9 +261,9 @@ def equipment_request_file(
         reason=reason.strip(),
     )
     chain = [
-        head_step(requester, label=_("Department manager")),
+        head_step(requester, label=gettext_lazy("Department manager")),
         administration_head_step(requester),
-        StepSpec(label=_("General manager"), role=Role.GM),
+        StepSpec(label=gettext_lazy("General manager"), role=Role.GM),
     ]
     equipment.approval = approval_request_create(
         subject=equipment,

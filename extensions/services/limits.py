@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from telephony_admin.core import config
@@ -59,6 +60,44 @@ def limit_usage(department: Department, *, exclude_line_id: int | None = None):
         ).count(),
         custom=custom,
     )
+
+
+def limit_usages(departments) -> list[tuple[Department, LimitUsage]]:
+    """[(department, usage)] in three queries, for the limits page (R-EXT-3)."""
+    departments = list(departments)
+    own = {
+        row.department_id: row
+        for row in DepartmentLineLimit.objects.filter(department__in=departments)
+    }
+    counts = {
+        row["department_id"]: row
+        for row in Line.objects.filter(department__in=departments, is_active=True)
+        .values("department_id")
+        .annotate(
+            local=Count("pk", filter=Q(class_of_service=ClassOfService.LOCAL)),
+            long_distance=Count(
+                "pk", filter=Q(class_of_service__gte=ClassOfService.DOMESTIC)
+            ),
+        )
+        .order_by()
+    }
+    default_local = config.get("extensions.default_local_lines")
+    default_long_distance = config.get("extensions.default_long_distance_lines")
+    rows = []
+    for department in departments:
+        limit = own.get(department.pk)
+        used = counts.get(department.pk, {})
+        usage = LimitUsage(
+            local_limit=limit.local_lines if limit else default_local,
+            local_used=used.get("local", 0),
+            long_distance_limit=limit.long_distance_lines
+            if limit
+            else default_long_distance,
+            long_distance_used=used.get("long_distance", 0),
+            custom=limit is not None,
+        )
+        rows.append((department, usage))
+    return rows
 
 
 def limit_excess(line: Line, to_class: int) -> str | None:

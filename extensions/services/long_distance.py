@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from telephony_admin.approvals.models import ApprovalStep, StepStatus
 from telephony_admin.approvals.services import (
@@ -48,12 +49,12 @@ def _approver_chain(caller: Employee) -> list[StepSpec]:
     """
     head = head_approver_for(caller)
     if head is None:
-        return [StepSpec(label=_("General manager"), role=Role.GM)]
+        return [StepSpec(label=gettext_lazy("General manager"), role=Role.GM)]
     if is_absent(head) and delegate_of(head) is None:
         leader = head.supervisor
         if leader is not None and leader.pk != caller.pk:
-            return [StepSpec(label=_("Supervising leader"), approver=leader)]
-    return [StepSpec(label=_("Department head"), approver=head)]
+            return [StepSpec(label=gettext_lazy("Supervising leader"), approver=leader)]
+    return [StepSpec(label=gettext_lazy("Department head"), approver=head)]
 
 
 @transaction.atomic

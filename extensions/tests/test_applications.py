@@ -59,7 +59,7 @@ def test_class_changes_only_after_last_approval__R_EXT_4(company, line):
     app = _file(company, line)
     assert [s.label for s in app.approval.steps.all()] == [
         "Department head",
-        "Administration",
+        "Administration office",
     ]
     approval_decide(step_id=_step(app).pk, user=company.head_sales.user, approve=True)
     line.refresh_from_db()
@@ -294,3 +294,16 @@ def test_future_effective_date_applies_on_the_day__R_EXT_4(company, line):
     assert class_changes_apply_due(now=datetime(2026, 10, 20, 0, 5, tzinfo=SH)) == 0
     line.refresh_from_db()
     assert line.class_of_service == ClassOfService.LOCAL
+
+
+def test_step_labels_stored_as_msgids_and_shown_translated__R_EXT_4(company, line):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        app = _file(company, line)
+        labels = [s.display_label for s in app.approval.steps.all()]
+    assert [s.label for s in app.approval.steps.all()] == [
+        "Department head",
+        "Administration office",
+    ]
+    assert labels[1] == "综合管理部"

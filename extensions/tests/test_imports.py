@@ -35,7 +35,7 @@ def _xlsx(rows, header=("号码", "类型", "员工编号", "部门", "权限", 
     return buffer
 
 
-def test_dry_run_reports_row_errors_and_writes_nothing(company):
+def test_dry_run_reports_row_errors_and_writes_nothing__R_EXT_1(company):
     file = _xlsx(
         [
             ("8001", "分机", company.employee.number, "SAL", "市话", "3F"),
@@ -57,7 +57,7 @@ def test_dry_run_reports_row_errors_and_writes_nothing(company):
     assert not Line.objects.exists()
 
 
-def test_apply_creates_and_updates_atomically(company):
+def test_apply_creates_and_updates_atomically__R_EXT_1(company):
     existing = make_line(
         "8005",
         company.dept_cs,
@@ -89,12 +89,12 @@ def test_apply_creates_and_updates_atomically(company):
     assert hotline.owner == company.head_cs  # shared line: department head (R-EXT-1)
 
 
-def test_import_needs_lines_edit(company):
+def test_import_needs_lines_edit__R_EXT_1(company):
     with pytest.raises(PermissionRefused):
         line_list_import(file=_xlsx([]), actor=company.head_sales.user)
 
 
-def test_import_page_dry_run_then_apply(client, company):
+def test_import_page_dry_run_then_apply__R_EXT_1(client, company):
     client.force_login(company.admin.user)
     url = reverse("extensions:import")
     file = _xlsx([("8101", "分机", company.employee.number, "SAL", "", "2F")])
@@ -108,8 +108,49 @@ def test_import_page_dry_run_then_apply(client, company):
     assert Line.objects.get(number="8101").location == "2F"
 
 
-def test_missing_column_is_reported(company):
+def test_missing_column_is_reported__R_EXT_1(company):
     report = line_list_import(
         file=_xlsx([("8001",)], header=("号码",)), actor=company.admin.user
     )
     assert report.errors and report.errors[0][0] == 1
+
+
+def test_import_page_refuses_other_files_and_keeps_nothing__R_EXT_1(client, company):
+    client.force_login(company.admin.user)
+    text = BytesIO(b"number,department\n8101,SAL\n")
+    text.name = "lines.csv"
+    response = client.post(reverse("extensions:import"), {"file": text})
+    assert response.status_code == 200
+    assert "xlsx" in response.context["form"].errors["file"][0]
+    assert response.context["report"] is None
+    assert not Line.objects.exists()
+
+
+def test_import_upload_size_is_a_setting__R_EXT_1(client, company):
+    from telephony_admin.core import config
+
+    config.set_value("extensions.import_max_upload_mb", 0)
+    client.force_login(company.admin.user)
+    file = _xlsx([("8101", "分机", "", "SAL", "", "2F")])
+    response = client.post(reverse("extensions:import"), {"file": file})
+    assert "0 MB" in response.context["form"].errors["file"][0]
+    assert not Line.objects.exists()
+
+
+def test_dry_run_page_names_columns_kinds_and_classes__R_EXT_1(client, company):
+    client.force_login(company.admin.user)
+    file = _xlsx(
+        [
+            ("8101", "传真", "", "SAL", "国内长途", "2F"),
+            ("8102", "分机", "", "NOPE", "", ""),
+        ]
+    )
+    response = client.post(reverse("extensions:import"), {"file": file})
+    rows = response.context["report"].rows
+    assert [(r.kind_label, r.class_label) for r in rows] == [
+        ("Fax", "Domestic long distance")
+    ]
+    assert response.context["report"].error_rows == [
+        (3, "Department", "Unknown department.")
+    ]
+    assert 'data-testid="apply"' not in response.content.decode()

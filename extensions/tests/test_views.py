@@ -325,3 +325,65 @@ def test_limits_page_sets_department_limit__R_EXT_3(client, world):
         {"department": world.dept_sales.pk, "local_lines": 9, "long_distance_lines": 9},
     )
     assert response.status_code == 403
+
+
+def test_active_filter_offers_all_active_inactive_without_unknown__R_EXT_1(
+    client, world
+):
+    Line.objects.filter(pk=world.cs_line.pk).update(is_active=False)
+    client.force_login(world.admin.user)
+    url = reverse("extensions:list")
+    response = client.get(url)
+    choices = [
+        label
+        for _value, label in response.context["filter"]
+        .form.fields["is_active"]
+        .widget.choices
+    ]
+    assert choices == ["All", "Active", "Inactive"]
+    both = client.get(url).content.decode()
+    assert "8001" in both and "8501" in both
+    inactive = client.get(url, {"is_active": "false"}).content.decode()
+    assert "8501" in inactive and ">8001<" not in inactive
+    active = client.get(url, {"is_active": "true"}).content.decode()
+    assert ">8001<" in active and "8501" not in active
+
+
+def test_fault_list_default_shows_assigned_but_not_closed__R_EXT_7(client, world):
+    other = fault_report(
+        line=world.line, user=world.employee.user, reported_at=NOW, symptom="Crackle"
+    )
+    client.force_login(world.admin.user)
+    url = reverse("extensions:fault_detail", args=[world.fault.pk])
+    client.post(url, {"action": "assign", "assigned_to": world.admin2.pk})
+    client.post(
+        reverse("extensions:fault_detail", args=[other.pk]),
+        {"action": "close", "cause": "Loose plug", "repair": "Plugged in"},
+    )
+    page = client.get(reverse("extensions:faults")).content.decode()
+    assert "No dial tone" in page  # assigned, still open
+    assert "Crackle" not in page  # closed
+    everything = client.get(reverse("extensions:faults"), {"status": ""})
+    assert "Crackle" in everything.content.decode()
+    closed_sales = client.get(
+        reverse("extensions:faults"),
+        {"status": "closed", "line__department": world.dept_cs.pk},
+    ).content.decode()
+    assert "Crackle" not in closed_sales  # the department filter still applies
+
+
+def test_class_history_shows_who_when_why_approval_effective__R_EXT_4(client, world):
+    from telephony_admin.approvals.services import approval_decide
+
+    for person in (world.head_sales, world.admin):
+        step = world.app.approval.steps.get(status="pending")
+        approval_decide(step_id=step.pk, user=person.user, approve=True)
+    client.force_login(world.employee.user)
+    response = client.get(reverse("extensions:line_detail", args=[world.line.pk]))
+    change = list(response.context["changes"])[0]
+    history = response.content.decode().split('data-testid="class-history"')[1]
+    assert change.approval_id == world.app.approval_id
+    assert "刘管理" in history  # who
+    assert "2026-10-12 10:00" in history  # recorded at, effective from
+    assert "Beijing customers" in history  # why
+    assert f"#{world.app.approval_id}" in history

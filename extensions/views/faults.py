@@ -19,7 +19,13 @@ from telephony_admin.org.access import (
     scope,
 )
 
-from ..forms import FaultAssignForm, FaultCloseForm, FaultFilter, FaultForm
+from ..forms import (
+    UNRESOLVED,
+    FaultAssignForm,
+    FaultCloseForm,
+    FaultFilter,
+    FaultForm,
+)
 from ..models import Fault, FaultStatus, Line
 from ..services import fault_assign, fault_close, fault_report
 from .common import apply_domain_error, paginate
@@ -52,11 +58,11 @@ def fault_list(request):
     queryset = _visible_faults(request.user)
     data = request.GET.copy()
     if "status" not in data:
-        data["status"] = FaultStatus.OPEN
+        data["status"] = UNRESOLVED
     fault_filter = FaultFilter(data, queryset=queryset)
-    rows = fault_filter.qs.order_by("reported_at")
-    if data.get("status") == "":
-        rows = queryset.order_by("-reported_at")
+    # Unresolved faults oldest first (by age); any other view newest first.
+    order = "reported_at" if data.get("status") == UNRESOLVED else "-reported_at"
+    rows = fault_filter.qs.order_by(order)
     return render(
         request,
         "extensions/fault_list.html",

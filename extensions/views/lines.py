@@ -22,7 +22,7 @@ from ..models import Line
 from ..selectors import lines_visible_to
 from ..services import (
     department_limit_set,
-    limit_usage,
+    limit_usages,
     line_assign,
     line_class_reduce,
     line_create,
@@ -157,7 +157,7 @@ def limits(request):
         else:
             messages.success(request, _("Limits saved."))
             return redirect("extensions:limits")
-    rows = [(d, limit_usage(d)) for d in Department.objects.all()]
+    rows = limit_usages(Department.objects.all())
     return render(request, "extensions/limits.html", {"form": form, "rows": rows})
 
 
