@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.core import config
+from telephony_admin.org.access import filter_by_scope
 from telephony_admin.org.models import Department, Employee
 
 from .errors import BillingError
@@ -132,6 +133,28 @@ class CallFilter(django_filters.FilterSet):
     class Meta:
         model = CallRecord
         fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Offer only the people and departments whose calls the user may see.
+            people = self.filters["owner"]
+            people.queryset = filter_by_scope(
+                user, "calls.view", people.queryset, department="department", owner="pk"
+            )
+            departments = self.filters["department"]
+            departments.queryset = filter_by_scope(
+                user, "calls.view", departments.queryset, department="pk", owner=None
+            )
+            if not departments.queryset.exists():
+                del self.filters["department"]
+        for field in self.form.fields.values():
+            css = (
+                "form-select"
+                if isinstance(field.widget, forms.Select)
+                else "form-control"
+            )
+            field.widget.attrs["class"] = f"{css} {css}-sm"
 
     def filter_month(self, queryset, name, value):
         try:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from telephony_admin.core.money import to_money
 from telephony_admin.org.access import filter_by_scope
 
-from .models import BillImport, CallRecord, NumberRule
+from .models import BillImport, BillingPeriod, CallRecord, NumberRule
 
 
 def calls_visible_to(user) -> QuerySet[CallRecord]:
@@ -33,24 +33,61 @@ def call_totals(calls: QuerySet[CallRecord]) -> dict:
         charge=Sum("charge"),
     )
     # R-BIL-7: yuan to the fen (SQLite sums decimals with float noise).
-    totals["charge"] = Decimal(totals["charge"] or 0).quantize(Decimal("0.01"))
+    totals["charge"] = to_money(totals["charge"])
     return totals
 
 
+Cursor = tuple[datetime, int]
+
+
 def keyset_page(
-    calls: QuerySet[CallRecord], *, after: tuple[datetime, int] | None, size: int
-) -> tuple[list[CallRecord], tuple[datetime, int] | None]:
-    """One page newest first, after the (started_at, pk) cursor; and the next cursor."""
+    calls: QuerySet[CallRecord],
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    size: int,
+) -> tuple[list[CallRecord], Cursor | None, Cursor | None]:
+    """One page newest first by the (started_at, pk) keyset, and the cursors of the
+    older and newer pages (None at either end).
+
+    ``after`` pages towards older calls, ``before`` back towards newer ones: the
+    page is read in ascending order from the cursor, then reversed.
+    """
+    if before is not None:
+        moment, pk = before
+        rows = list(
+            calls.filter(
+                Q(started_at__gt=moment) | Q(started_at=moment, pk__gt=pk)
+            ).order_by("started_at", "pk")[: size + 1]
+        )
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        older = (rows[-1].started_at, rows[-1].pk) if rows else None
+        newer = (rows[0].started_at, rows[0].pk) if rows and more_newer else None
+        return rows, older, newer
     calls = calls.order_by("-started_at", "-pk")
     if after is not None:
         moment, pk = after
         calls = calls.filter(Q(started_at__lt=moment) | Q(started_at=moment, pk__lt=pk))
     rows = list(calls[: size + 1])
-    following = None
+    older = None
     if len(rows) > size:
         rows = rows[:size]
-        following = (rows[-1].started_at, rows[-1].pk)
-    return rows, following
+        older = (rows[-1].started_at, rows[-1].pk)
+    newer = (rows[0].started_at, rows[0].pk) if rows and after is not None else None
+    return rows, older, newer
+
+
+def latest_billed_month() -> date | None:
+    """The most recent month with imported calls (the call list's default month)."""
+    return (
+        BillingPeriod.objects.filter(
+            Exists(CallRecord.objects.filter(period=OuterRef("pk")))
+        )
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
 
 
 def export_rows(calls: QuerySet[CallRecord]) -> Iterator[tuple]:

@@ -8,6 +8,8 @@ import tempfile
 from datetime import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,11 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from telephony_admin.core import config
 from telephony_admin.core.excel import safe_cell
+from telephony_admin.core.services import audit_record
 from telephony_admin.errors import DomainError
 from telephony_admin.org.access import capability_required
 
@@ -39,6 +43,7 @@ from .selectors import (
     export_rows,
     imports_recent,
     keyset_page,
+    latest_billed_month,
     number_rules,
     unattributed_lines,
 )
@@ -83,8 +88,6 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @capability_required("bills.import")
 def import_list(request: HttpRequest) -> HttpResponse:
-    from django.core.paginator import Paginator
-
     page = Paginator(imports_recent(), 30).get_page(request.GET.get("page"))
     return render(request, "billing/import_list.html", {"page": page})
 
@@ -120,42 +123,56 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
 # --- Call records -----------------------------------------------------------------
 
 
-def _cursor(request: HttpRequest) -> tuple[datetime, int] | None:
-    raw = request.GET.get("after", "")
+def _cursor(request: HttpRequest, key: str) -> tuple[datetime, int] | None:
+    raw = request.GET.get(key, "")
     moment_text, _sep, pk_text = raw.rpartition("_")
-    moment = parse_datetime(moment_text) if moment_text else None
+    try:
+        moment = parse_datetime(moment_text) if moment_text else None
+    except ValueError:
+        moment = None
     if moment is None or not pk_text.isdigit():
         return None
     return moment, int(pk_text)
 
 
 def _filtered(request: HttpRequest) -> CallFilter:
+    """The calls the user may see, filtered; without a month, the latest billed one."""
     params = request.GET.copy()
     if "month" not in params:
-        params["month"] = timezone.localdate().strftime("%Y-%m")
-    return CallFilter(params, queryset=calls_visible_to(request.user))
+        month = latest_billed_month() or timezone.localdate()
+        params["month"] = month.strftime("%Y-%m")
+    return CallFilter(
+        params, queryset=calls_visible_to(request.user), user=request.user
+    )
+
+
+def _page_url(query, key: str, cursor: tuple[datetime, int]) -> str:
+    query = query.copy()
+    query[key] = f"{cursor[0].isoformat()}_{cursor[1]}"
+    return "?" + query.urlencode()
 
 
 @capability_required("calls.view")
 def call_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     calls = filterset.qs
-    rows, following = keyset_page(
-        calls, after=_cursor(request), size=config.get("billing.calls_page_size")
+    rows, older, newer = keyset_page(
+        calls,
+        after=_cursor(request, "after"),
+        before=_cursor(request, "before"),
+        size=config.get("billing.calls_page_size"),
     )
-    query = request.GET.copy()
-    query.pop("after", None)
-    next_url = None
-    if following:
-        query["after"] = f"{following[0].isoformat()}_{following[1]}"
-        next_url = "?" + query.urlencode()
-        query.pop("after")
+    query = filterset.data.copy()
+    for key in ("after", "before"):
+        query.pop(key, None)
+    paged = bool(request.GET.get("after") or request.GET.get("before"))
     context = {
         "filter": filterset,
         "calls": rows,
         "totals": call_totals(calls),
-        "next_url": next_url,
-        "first_url": "?" + query.urlencode() if request.GET.get("after") else None,
+        "next_url": _page_url(query, "after", older) if older else None,
+        "previous_url": _page_url(query, "before", newer) if newer else None,
+        "first_url": "?" + query.urlencode() if paged and newer else None,
         "export_url": reverse("billing:call_export") + "?" + query.urlencode(),
     }
     return render(request, "billing/call_list.html", context)
@@ -164,7 +181,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
 @capability_required("calls.view")
 def call_export(request: HttpRequest) -> FileResponse:
     """The filtered calls as an Excel workbook: streamed, no row cap."""
-    calls = _filtered(request).qs
+    filterset = _filtered(request)
+    calls = filterset.qs
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Calls"))
     classes = dict(CallClass.choices)
@@ -175,7 +193,7 @@ def call_export(request: HttpRequest) -> FileResponse:
         _("Called number"),
         _("Duration (s)"),
         _("Charge"),
-        _("Class"),
+        pgettext("call class", "Class"),
         _("Carrier call type"),
         _("IP prefix"),
         _("Flags"),
@@ -210,9 +228,9 @@ def call_export(request: HttpRequest) -> FileResponse:
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes)
     book.save(handle)
     handle.seek(0)
-    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    month = filterset.data.get("month", "")
     safe_month = "".join(ch for ch in month if ch.isdigit() or ch == "-")
-    name = f"calls-{safe_month}.xlsx"
+    name = f"calls-{safe_month or 'all'}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name)
 
 
@@ -258,7 +276,14 @@ def unattributed_resolve(request: HttpRequest, number: str) -> HttpResponse:
 @capability_required("bills.import")
 @require_POST
 def unattributed_refresh(request: HttpRequest) -> HttpResponse:
-    fixed = call_records_reattribute(line_numbers=None)
+    with transaction.atomic():
+        fixed = call_records_reattribute(line_numbers=None)
+        # R-BIL-3: re-attribution changes who pays for calls; keep who asked for it.
+        audit_record(
+            actor=request.user,
+            action="billing.calls_reattributed",
+            details={"calls": fixed},
+        )
     messages.success(
         request,
         _("%(count)s calls attributed from the directory.") % {"count": fixed},
@@ -308,11 +333,7 @@ def number_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
             number_rule_save(actor=request.user, rule=form.instance)
         except DomainError as exc:
             form.add_error(None, exc.message)
-        except Exception as exc:  # noqa: BLE001 (model validation from full_clean)
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(exc, ValidationError):
-                raise
+        except ValidationError as exc:  # the model's own checks (full_clean)
             form.add_error(None, exc)
         else:
             messages.success(request, _("The number rule was saved."))

@@ -182,3 +182,166 @@ def test_home_panel_shows_my_calls(client, company, imported, time_machine):
     response = client.get(reverse("home"))
     assert "My calls this month" in response.content.decode()
     assert "2 calls" in response.content.decode()
+
+
+def _page(client, url, params=None):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response
+
+
+def test_keyset_pages_go_older_and_back_newer(client, company, imported):
+    from telephony_admin.core import config
+
+    config.set_value("billing.calls_page_size", "1")
+    client.force_login(company.admin.user)
+    url = reverse("billing:calls")
+    pages = [_page(client, url, {"month": "2026-10"})]
+    while pages[-1].context["next_url"]:
+        pages.append(_page(client, url + pages[-1].context["next_url"]))
+    seen = [c.pk for p in pages for c in p.context["calls"]]
+    assert len(seen) == 4 == len(set(seen))
+    assert pages[0].context["previous_url"] is None
+    back = [pages[-1]]
+    while back[-1].context["previous_url"]:
+        back.append(_page(client, url + back[-1].context["previous_url"]))
+    assert [c.pk for p in reversed(back) for c in p.context["calls"]] == seen
+    assert (
+        pages[2].context["first_url"] and "after" not in pages[2].context["first_url"]
+    )
+
+
+def test_a_broken_cursor_shows_the_first_page(client, company, imported):
+    client.force_login(company.admin.user)
+    response = _page(
+        client, reverse("billing:calls"), {"month": "2026-10", "after": "2026-99_x"}
+    )
+    assert len(response.context["calls"]) == 4
+
+
+def test_call_list_defaults_to_the_latest_billed_month(client, company, imported):
+    client.force_login(company.admin.user)
+    response = _page(client, reverse("billing:calls"))
+    assert response.context["totals"]["count"] == 4
+    assert "month=2026-10" in response.context["export_url"]
+
+
+def test_totals_are_shown_to_the_fen__R_BIL_7(client, company, imported):
+    CallRecord.objects.filter(called_number="82215279").update(charge="1234.5")
+    client.force_login(company.admin.user)
+    html = _page(client, reverse("billing:calls"), {"month": "2026-10"}).content
+    assert b'data-testid="total-charge">1,235.40<' in html
+
+
+def test_call_list_queries_do_not_grow_with_rows(
+    client, company, imported, write_bill, run_import, django_assert_max_num_queries
+):
+    client.force_login(company.admin.user)
+    with django_assert_max_num_queries(13):
+        _page(client, reverse("billing:calls"), {"month": "2026-10"})
+    for carrier in ("B", "C", "D"):
+        run_import(write_bill(), carrier=carrier)
+    with django_assert_max_num_queries(13):
+        response = _page(client, reverse("billing:calls"), {"month": "2026-10"})
+    assert len(response.context["calls"]) == 16
+
+
+def test_import_and_unattributed_lists_do_a_fixed_number_of_queries(
+    client, company, write_bill, run_import, django_assert_max_num_queries
+):
+    for carrier in ("A", "B", "C"):
+        run_import(write_bill(), carrier=carrier)
+    client.force_login(company.admin.user)
+    for name in ("imports", "import_upload", "unattributed", "number_plan"):
+        with django_assert_max_num_queries(12):
+            _page(client, reverse(f"billing:{name}"))
+
+
+def test_filter_choices_follow_the_scope(client, company, imported):
+    client.force_login(company.employee.user)
+    form = _page(client, reverse("billing:calls")).context["filter"].form
+    assert list(form.fields["owner"].queryset) == [company.employee]
+    assert "department" not in form.fields
+    client.force_login(company.head_sales.user)
+    form = _page(client, reverse("billing:calls")).context["filter"].form
+    assert set(form.fields["department"].queryset) == {
+        company.dept_sales,
+        company.dept_sales_east,
+    }
+    assert company.cs_agent not in form.fields["owner"].queryset
+
+
+def test_another_departments_head_cannot_see_its_calls_by_filtering(
+    client, company, imported
+):
+    client.force_login(company.head_cs.user)
+    for params in ({"department": company.dept_sales.pk}, {"line": "0571"}):
+        assert _lines_seen(client, **params) == set()
+    response = client.get(reverse("billing:call_export"), {"month": "2026-10"})
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(list(book.active.iter_rows(values_only=True))) == 1  # header only
+
+
+def test_dry_run_page_lists_every_error_with_row_column_and_reason__R_BIL_2(
+    client, company, lines, write_bill, run_import
+):
+    from billing.tests.conftest import ROWS
+
+    rows = [
+        *ROWS,
+        ["057187000001", "82215279", "2026-10-09 07:45:07", "x", "本地", "1"],
+    ]
+    rows.append(["057187000001", "82215279", "2026-10-09 08:45:07", "7", "本地", "元"])
+    bill_import = run_import(write_bill(rows), dry_run=True)
+    client.force_login(company.admin.user)
+    html = _page(
+        client, reverse("billing:import_detail", args=[bill_import.pk])
+    ).content.decode()
+    assert bill_import.error_count == 2
+    assert ">6<" in html and ">7<" in html  # row numbers
+    assert "Calls the bill would replace" in html and "rows-imported" not in html
+    assert "0.00" not in html.split('data-testid="total-charge"')[1][:60]
+    assert not CallRecord.objects.exists()
+
+
+def test_closed_month_upload_is_refused_with_a_clear_message(
+    client, company, write_bill
+):
+    from billing.models import BillingPeriod, PeriodStatus
+
+    BillingPeriod.objects.create(month="2026-10-01", status=PeriodStatus.CLOSED)
+    client.force_login(company.admin.user)
+    data = write_bill().read_bytes()
+    response = client.post(
+        reverse("billing:import_upload"),
+        {
+            "file": SimpleUploadedFile("bill.csv", data),
+            "period": "2026-10",
+            "carrier": "中国联通",
+        },
+    )
+    assert "The billing month 2026-10 is closed" in response.content.decode()
+    form = response.context["form"]  # keeps what the user typed
+    assert (form["period"].value(), form["carrier"].value()) == ("2026-10", "中国联通")
+    assert not BillImport.objects.exists()
+
+
+def test_attributing_again_from_the_directory_is_audited__R_BIL_3(
+    client, company, write_bill, run_import
+):
+    from telephony_admin.core.models import AuditEvent
+
+    run_import(write_bill())
+    from extensions.tests.factories import make_line
+
+    from .conftest import at
+
+    make_line(
+        "057187000001", company.dept_sales, company.employee, starts_at=at(2026, 9, 1)
+    )
+    client.force_login(company.admin.user)
+    response = client.post(reverse("billing:unattributed_refresh"))
+    assert response.status_code == 302
+    assert CallRecord.objects.filter(owner=company.employee).count() == 2
+    event = AuditEvent.objects.get(action="billing.calls_reattributed")
+    assert event.actor == company.admin.user and event.details == {"calls": 2}
