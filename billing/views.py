@@ -34,7 +34,7 @@ from .forms import (
     NumberRuleForm,
     ResolveLineForm,
 )
-from .models import BillImport, CallClass, CallFlag, Carrier, NumberRule
+from .models import BillImport, CallClass, CallFlag, Carrier, ImportStatus, NumberRule
 from .numberplan import normalise_called, plan_on
 from .progress import cached_progress
 from .selectors import (
@@ -92,10 +92,31 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/import_list.html", {"page": page})
 
 
+def _import_message(bill_import: BillImport) -> str:
+    """The outcome in the reader's language (the stored message is in the worker's).
+
+    Refusals whose reason is not a count (closed month, unreadable file) keep the
+    stored text.
+    """
+    count = {"count": bill_import.error_count}
+    if bill_import.status == ImportStatus.SUCCEEDED:
+        return _("%(count)s calls imported.") % {"count": bill_import.rows_imported}
+    if bill_import.status == ImportStatus.CHECKED:
+        if bill_import.error_count:
+            return _("%(count)s errors: this bill would be refused as it is.") % count
+        return _("No errors: this bill can be imported.")
+    if bill_import.status == ImportStatus.FAILED and bill_import.error_count:
+        return (
+            _("The bill was refused: %(count)s errors; nothing was imported.") % count
+        )
+    return bill_import.message
+
+
 @capability_required("bills.import")
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bill_import = get_object_or_404(imports_recent(), pk=pk)
-    return render(request, "billing/import_detail.html", {"imp": bill_import})
+    context = {"imp": bill_import, "message": _import_message(bill_import)}
+    return render(request, "billing/import_detail.html", context)
 
 
 @capability_required("bills.import")
@@ -115,7 +136,7 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
             "rows_read": rows,
             "rows_imported": bill_import.rows_imported,
             "error_count": bill_import.error_count,
-            "message": bill_import.message,
+            "message": _import_message(bill_import),
         }
     )
 

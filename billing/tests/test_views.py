@@ -345,3 +345,12 @@ def test_attributing_again_from_the_directory_is_audited__R_BIL_3(
     assert CallRecord.objects.filter(owner=company.employee).count() == 2
     event = AuditEvent.objects.get(action="billing.calls_reattributed")
     assert event.actor == company.admin.user and event.details == {"calls": 2}
+
+
+def test_import_outcome_is_shown_in_the_readers_language(client, company, imported):
+    BillImport.objects.update(message="已导入 4 次通话。")  # stored by a Chinese worker
+    client.force_login(company.admin.user)
+    url = reverse("billing:import_detail", args=[imported.pk])
+    assert "4 calls imported." in _page(client, url).content.decode()
+    status = client.get(reverse("billing:import_status", args=[imported.pk])).json()
+    assert status["message"] == "4 calls imported."
