@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from telephony_admin.core.excel import write_table
@@ -280,7 +281,7 @@ def _on_time(clock: SlaClock | None) -> str:
 
 
 def _cases_sheet(book: Workbook, report: MonthlyReport) -> None:
-    sheet = book.create_sheet(_("Cases"))
+    sheet = book.create_sheet(pgettext("sheet of one row per case", "Cases"))
     headers = [
         _("Number"),
         _("Accepted at"),
@@ -290,8 +291,8 @@ def _cases_sheet(book: Workbook, report: MonthlyReport) -> None:
         _("Channel"),
         _("Department"),
         _("Status"),
-        _("First reply on time"),
-        _("Resolution on time"),
+        pgettext("yes or no per case", "First reply on time"),
+        pgettext("yes or no per case", "Resolution on time"),
         _("Satisfaction"),
     ]
     rows = []

@@ -227,8 +227,11 @@ def complaint_register(
         details={"kind": kind, "complexity": complexity},
     )
     if answer and kind != Kind.COMPLAINT:
+        # A consultation answered in the intake form was answered in the contact
+        # itself, "at once" (R-CMP-2); a query's answer is measured to its recording.
+        answered_at = accepted_at if kind == Kind.CONSULTATION else now
         complaint = complaint_answer(
-            user=user, complaint_id=complaint.pk, answer=answer, now=now
+            user=user, complaint_id=complaint.pk, answer=answer, now=answered_at
         )
     return complaint
 

@@ -156,6 +156,21 @@ def test_consultation_at_once_and_query_within_a_minute_are_measured__R_CMP_2(
     assert complaint.clocks.count() == 1
 
 
+def test_consultation_answered_in_the_intake_form_is_at_once__R_CMP_2(company):
+    accepted = at(2026, 3, 2, 10, 0)
+    complaint = register(
+        company,
+        accepted_at=accepted,
+        kind=Kind.CONSULTATION,
+        answer="服务时间为工作日 8:30-17:30",
+        now=accepted + timedelta(minutes=2),  # the form was saved after the call
+    )
+    answer = clock(complaint, ClockKind.ANSWER)
+    assert complaint.status == "closed"
+    assert answer.state == ClockState.MET
+    assert answer.consumed == timedelta(0)
+
+
 def test_query_answered_in_thirty_seconds_is_on_time__R_CMP_2(company):
     accepted = at(2026, 3, 2, 10, 0)
     complaint = register(

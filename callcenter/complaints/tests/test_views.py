@@ -347,9 +347,14 @@ def test_monthly_report_and_excel_export__R_CMP_6(client, company):
     assert report.first_reply.measured == 1
     assert report.first_reply.rate == 100
     assert str(report.first_reply.median_hours) == "1.00"
-    response = client.get(reverse("complaints:export"), {"month": "2026-03"})
+    export = reverse("complaints:export")
+    response = client.get(export, {"month": "2026-03"})
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Summary", "Volumes", "Cases", "Late cases"]
+    chinese = client.get(export, {"month": "2026-03"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    zh = load_workbook(io.BytesIO(chinese.content))
+    assert zh.sheetnames == ["概览", "数量", "案件明细", "超时案件"]
+    assert list(zh["案件明细"].values)[0][8] == "首次答复是否及时"
     rows = list(book["Summary"].values)
     assert ("Cases", 2) in rows
     cases = list(book["Cases"].values)
