@@ -346,9 +346,10 @@ class CallRecord(models.Model):
     carrier_call_type = models.CharField(
         _("carrier call type"), max_length=40, blank=True
     )
-    call_class = models.CharField(
-        _("class"), max_length=20, choices=CallClass.choices, db_index=True
-    )
+    # No index of its own: an 11-value column is always filtered together with the
+    # month (``call_period_start``); its two B-trees (plain and LIKE) were updated
+    # for every imported call and served no query.
+    call_class = models.CharField(_("class"), max_length=20, choices=CallClass.choices)
     ip_prefix = models.CharField(_("IP prefix"), max_length=10, blank=True)
     flags = models.PositiveIntegerField(_("flags"), default=0)
     department = models.ForeignKey(

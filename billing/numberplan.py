@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from .models import LONG_DISTANCE, CallClass, CallFlag, NumberRule, RuleKind
 
 C = CallClass
+MEMO_LIMIT = 200_000
 
 # Carrier call-type keywords -> classes compatible with that text. First match wins;
 # an unrecognised text is not compared.
@@ -80,8 +81,12 @@ class NumberPlan:
         self.ip_prefixes.sort(key=len, reverse=True)
         self.ip_heads = {p[:3] for p in self.ip_prefixes}
         self.lengths = sorted({len(p) for p in self.by_prefix}, reverse=True)
+        self.longest = self.lengths[0] if self.lengths else 0
         self.local_area_code = local_area_code
         self._flags: dict[tuple[str, bool, str], int] = {}
+        # The class depends only on the first ``longest`` digits and the length of
+        # the number (after the IP prefix and area code): memoised on that key.
+        self._classes: dict[tuple[str, int], str] = {}
 
     def classify(self, number: str) -> tuple[str, str]:
         """``(class, ip_prefix)`` of a normalised called number."""
@@ -94,6 +99,16 @@ class NumberPlan:
         area = self.local_area_code
         if area and number.startswith(area) and len(number) - len(area) >= 7:
             number = number[len(area) :]
+        key = (number[: self.longest], len(number))
+        call_class = self._classes.get(key)
+        if call_class is None:
+            if len(self._classes) >= MEMO_LIMIT:  # bounded memory whatever the plan
+                self._classes.clear()
+            call_class = self._classes[key] = self._class_of(number)
+        return call_class, ip
+
+    def _class_of(self, number: str) -> str:
+        """The longest matching prefix whose length range fits."""
         size = len(number)
         by_prefix = self.by_prefix
         for length in self.lengths:
@@ -103,8 +118,8 @@ class NumberPlan:
             if entries:
                 for low, high, call_class in entries:
                     if low <= size <= high:
-                        return call_class, ip
-        return C.UNKNOWN, ip
+                        return call_class
+        return C.UNKNOWN
 
     def flags_for(self, call_class: str, ip: str, carrier_type: str) -> int:
         """Flags the classification alone decides (the carrier text is compared)."""

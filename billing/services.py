@@ -25,7 +25,7 @@ from telephony_admin.org.access import require
 from telephony_admin.org.models import Department, Employee
 
 from .errors import BillingError, ImportRefused, PeriodClosed
-from .importers.pipeline import BillParser
+from .importers.pipeline import BillParser, Progress
 from .importers.readers import EXTENSIONS, UnreadableFile, open_rows
 from .importers.writers import writer_for
 from .models import (
@@ -195,7 +195,7 @@ def _run(bill_import: BillImport, reporter) -> None:
             progress=reporter,
         )
         parsers.append(parser)
-        return parser.records()
+        return parser.batches()
 
     try:
         with transaction.atomic():
@@ -215,8 +215,9 @@ def _run(bill_import: BillImport, reporter) -> None:
 
 
 def _dry_run(bill_import: BillImport, make_records, parsers) -> None:
-    for _record in make_records():
-        pass
+    for item in make_records():
+        if item.__class__ is Progress:
+            item.report()
     summary = parsers[-1].summary
     _summarise(bill_import, summary)
     bill_import.rows_replaced = CallRecord.objects.filter(

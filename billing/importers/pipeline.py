@@ -1,19 +1,28 @@
 """The streaming pass over a bill: validate, classify and attribute every row.
 
-``BillParser.records()`` yields one plain tuple per valid call (see ``Record``) while
-collecting every error with its row, column and reason; writers stream the tuples to
-the database. One pass, constant memory: the rows are read in chunks, the chunk's new
-line numbers are attributed in one query (R-BIL-3), and nothing is kept per row.
+``BillParser.batches()`` yields lists of plain tuples, one per valid call (see
+``Record``), while collecting every error with its row, column and reason; writers
+stream the tuples to the database. One pass, constant memory: the rows are read in
+chunks, the chunk's new line numbers are attributed in one query (R-BIL-3), and
+nothing is kept per row.
+
+Each chunk is first checked column by column with C-speed tests (regular expressions
+over the joined column, set inclusion for days and times): when every cell has the
+common form (digits, "YYYY-MM-DD HH:MM:SS" in the month, "1.20") the per-row loop
+only classifies (memoised), attributes and builds the tuple. Any other chunk goes
+through the row-by-row path with the slow parsers and the row/column/reason errors.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
+from operator import itemgetter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,9 +41,37 @@ from .values import is_plain_charge, parse_charge_slow, parse_duration, parse_ti
 
 TOTAL_WORDS = ("合计", "总计", "小计", "total")
 HEADER_SEARCH_ROWS = 30
-CHUNK = 4096
+CHUNK = 8192
 PROGRESS_EVERY = 25_000
+
+# Column-wide fast checks (one regex call over a chunk's column joined by "\n").
+_DIGITS_COLUMN = re.compile(r"[0-9]{1,9}(?:\n[0-9]{1,9})*")
+_CALLED_COLUMN = re.compile(r"[0-9]{1,40}(?:\n[0-9]{1,40})*")
+_CHARGE_COLUMN = re.compile(
+    r"[0-9]{1,10}(?:\.[0-9]{1,2})?(?:\n[0-9]{1,10}(?:\.[0-9]{1,2})?)*"
+)
+_DAY = itemgetter(slice(0, 10))
+_CLOCK = itemgetter(slice(10, 19))
+_PREFIX4 = itemgetter(slice(0, 4))
+_CLOCKS: frozenset[str] | None = None
+
+
+def _clocks() -> frozenset[str]:
+    """The 86,400 valid " HH:MM:SS" texts (built once per process)."""
+    global _CLOCKS  # noqa: PLW0603
+    if _CLOCKS is None:
+        _CLOCKS = frozenset(
+            f" {h:02d}:{m:02d}:{s:02d}"
+            for h in range(24)
+            for m in range(60)
+            for s in range(60)
+        )
+    return _CLOCKS
+
+
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
+JSON_SEPARATORS = (",", ":")
+VARIES = object()  # a line whose department/owner changes within the month
 
 # (row, line, called, start "YYYY-MM-DD HH:MM:SS" local, seconds, charge "1.20",
 #  carrier type, class, ip prefix, flags, department id, owner id, raw JSON)
@@ -88,7 +125,11 @@ class Attributor:
 
     def __init__(self, start: datetime, end: datetime):
         self.start, self.end = start, end
+        self.first, self.last = local_text(start), local_text(end)
         self.periods: dict[str, list[tuple[str, str, int, int | None]]] = {}
+        # Lines with the same answer all month (one period covering the window, or
+        # none at all): no per-call look-up. Absent: several periods in the month.
+        self.constant: dict[str, tuple[int, int | None] | None] = {}
 
     def prefetch(self, numbers: set[str]) -> None:
         from extensions.selectors import assignments_for_numbers
@@ -99,7 +140,7 @@ class Attributor:
         found = assignments_for_numbers(missing, self.start, self.end)
         for number in missing:
             periods = found.get(number)
-            self.periods[number] = [
+            spans = self.periods[number] = [
                 (
                     local_text(p.starts_at),
                     local_text(p.ends_at) if p.ends_at else "9999",
@@ -108,6 +149,14 @@ class Attributor:
                 )
                 for p in (periods or [])
             ]
+            if not spans:
+                self.constant[number] = None
+            elif (
+                len(spans) == 1
+                and spans[0][0] <= self.first
+                and self.last <= spans[0][1]
+            ):
+                self.constant[number] = spans[0][2:]
 
     def at(self, number: str, when: str) -> tuple[int, int | None] | None:
         for start, end, department_id, owner_id in self.periods.get(number, ()):
@@ -129,8 +178,8 @@ class Pause:
     """Yielded before the parser queries the database (new line numbers to attribute).
 
     A writer streaming COPY must finish its COPY, call ``resolve()`` (the query
-    cannot run on a connection that is in COPY mode), and start a new COPY. Other
-    consumers ignore it: the parser then resolves by itself.
+    cannot run on a connection that is in COPY mode, nor from another thread), and
+    start a new COPY. Other consumers ignore it: the parser then resolves by itself.
     """
 
     def __init__(self, parser: BillParser):
@@ -138,6 +187,19 @@ class Pause:
 
     def resolve(self) -> None:
         self.parser.resolve_pending()
+
+
+class Progress:
+    """Yielded every ``PROGRESS_EVERY`` rows; ``report()`` in the thread that owns
+    the database connections (the reporter writes through one)."""
+
+    __slots__ = ("callback", "fraction", "rows")
+
+    def __init__(self, callback: Callable[[float, int], None], fraction, rows):
+        self.callback, self.fraction, self.rows = callback, fraction, rows
+
+    def report(self) -> None:
+        self.callback(self.fraction, self.rows)
 
 
 class BillParser:
@@ -195,7 +257,7 @@ class BillParser:
 
     # --- header -------------------------------------------------------------------
 
-    def _find_header(self, rows: Iterator[list]) -> Iterator[tuple[int, list]] | None:
+    def _find_header(self, rows: Iterator[list]) -> int | None:
         best: dict[str, int] = {}
         for number, cells in enumerate(islice(rows, HEADER_SEARCH_ROWS), start=1):
             found = match_header(cells, self.profile)
@@ -203,7 +265,7 @@ class BillParser:
                 self.columns = column_map(number, cells, found)
                 self.summary.header_row = number
                 self.summary.rows_skipped += number - 1
-                return enumerate(rows, start=number + 1)
+                return number + 1
             if len(found) > len(best):
                 best = found
         names = ", ".join(str(FIELD_LABELS[f]) for f in missing_fields(best))
@@ -219,34 +281,49 @@ class BillParser:
 
     # --- rows ---------------------------------------------------------------------
 
-    def records(self) -> Iterator[Record]:
-        """Valid calls, in file order; stops yielding (not reading) after an error."""
+    def batches(self) -> Iterator[list[Record] | Pause | Progress]:
+        """Lists of valid calls in file order, a ``Pause`` before each query, and
+        ``Progress`` now and then (consumers call its ``report()``).
+
+        Stops yielding calls (not reading) after an error when ``stop_on_error``.
+        """
         try:
             rows = iter(self.reader)
-            numbered = self._find_header(rows)
-            if numbered is None:
+            row = self._find_header(rows)
+            if row is None:
                 return
+            next_progress = PROGRESS_EVERY
             while True:
-                chunk = list(islice(numbered, CHUNK))
+                chunk = list(islice(rows, CHUNK))
                 if not chunk:
                     break
-                yield from self._chunk(chunk)
-                if self.progress is not None and (
-                    self.summary.rows_read % PROGRESS_EVERY < CHUNK
+                yield from self._chunk(chunk, row)
+                row += len(chunk)
+                if (
+                    self.progress is not None
+                    and self.summary.rows_read >= next_progress
                 ):
-                    self.progress(self.reader.fraction(), self.summary.rows_read)
+                    next_progress = self.summary.rows_read + PROGRESS_EVERY
+                    yield Progress(
+                        self.progress, self.reader.fraction(), self.summary.rows_read
+                    )
         except UnreadableFile as exc:
             self.error(self.summary.rows_read + self.summary.header_row + 1, "", exc)
         finally:
             self.reader.close()
 
-    def _chunk(self, chunk: list[tuple[int, list]]) -> Iterator[Record]:
-        cols = self.columns
-        i_line, i_called, i_start = cols.line, cols.called, cols.start
-        i_duration, i_charge, i_type = cols.duration, cols.charge, cols.call_type
-        width = max(i_line, i_called, i_start, i_duration, i_charge, i_type or 0)
+    def records(self) -> Iterator[Record]:
+        """The valid calls one by one (pauses resolved, progress reported)."""
+        for batch in self.batches():
+            if batch.__class__ is list:
+                yield from batch
+            elif batch.__class__ is Progress:
+                batch.report()
+
+    def _chunk(self, chunk: list[list], first: int) -> Iterator[list[Record] | Pause]:
+        i_line = self.columns.line
         lines: dict[str, str] = {}
-        for _row, cells in chunk:
+        for cells in chunk:
             if len(cells) > i_line and cells[i_line] not in lines:
                 raw = cells[i_line]
                 lines[raw] = _normalise_line(raw)
@@ -255,18 +332,145 @@ class BillParser:
         if self.pending:
             yield Pause(self)
             self.resolve_pending()
+        batch = self._fast_chunk(chunk, first, lines)
+        if batch is None:
+            batch = self._slow_chunk(chunk, first, lines)
+        if batch:
+            yield batch
+
+    def _fast_chunk(
+        self, chunk: list[list], first: int, lines: dict[str, str]
+    ) -> list[Record] | None:
+        """The chunk's calls if every cell has the common form, else None."""
+        cols = self.columns
+        width = len(chunk[0])
+        if width <= max(cols.line, cols.called, cols.start, cols.duration, cols.charge):
+            return None
+        if cols.call_type is not None and width <= cols.call_type:
+            return None
+        if any(len(cells) != width for cells in chunk) or "" in lines.values():
+            return None
+        columns = list(zip(*chunk, strict=True))
+        starts = columns[cols.start]
+        durations = columns[cols.duration]
+        charges = columns[cols.charge]
+        called = columns[cols.called]
+        if not (
+            _DIGITS_COLUMN.fullmatch("\n".join(durations))
+            and _CHARGE_COLUMN.fullmatch("\n".join(charges))
+            and _CALLED_COLUMN.fullmatch("\n".join(called))
+            and "0086" not in set(map(_PREFIX4, called))
+            and set(map(len, starts)) == {19}
+            and self.days.issuperset(map(_DAY, starts))
+            and _clocks().issuperset(map(_CLOCK, starts))
+        ):
+            return None
+        simple = True  # no quote, backslash or control character: raw JSON by hand
+        for column in columns:
+            text = "".join(column)
+            if '"' in text or "\\" in text or not text.isprintable():
+                simple = False
+                break
+        if cols.call_type is None:
+            types = ("",) * len(chunk)
+        else:
+            types = columns[cols.call_type]
 
         summary = self.summary
-        days = self.days
+        count = len(chunk)
+        summary.rows_read += count
+        summary.rows_valid += count
+        summary.total_charge += sum(map(Decimal, charges))
+        emit = not (self.stop_on_error and self.failed)
+
+        timeline = self.timeline
+        single_plan = timeline.single
+        attributor = self.attributor
+        constant = attributor.constant
+        attribute = attributor.at
+        unattributed_bit = int(CallFlag.UNATTRIBUTED)
+        stored = {kind: kind.strip()[:40] for kind in set(types)}
+        flag_memo: dict[tuple[str, str, str], int] = {}
+        unattributed = flagged = 0
+        missing = summary.unattributed_numbers
+        dumps = json.dumps
+        out: list[Record] = []
+        append = out.append
+        for row, cells, line_raw, number, start, seconds, charge, kind in zip(
+            range(first, first + count),
+            chunk,
+            columns[cols.line],
+            called,
+            starts,
+            durations,
+            charges,
+            types,
+            strict=True,
+        ):
+            line = lines[line_raw]
+            plan = single_plan or timeline.plan_for(start)
+            call_class, ip = plan.classify(number)
+            flags = flag_memo.get((call_class, ip, kind))
+            if flags is None:
+                flags = flag_memo[(call_class, ip, kind)] = int(
+                    plan.flags_for(call_class, ip, kind.strip())
+                )
+            who = constant.get(line, VARIES)
+            if who is VARIES:
+                who = attribute(line, start)
+            if who is None:
+                flags |= unattributed_bit
+                unattributed += 1
+                missing.add(line)
+                department_id = owner_id = None
+            else:
+                department_id, owner_id = who
+            if flags & ~unattributed_bit:
+                flagged += 1
+            if not emit:
+                continue
+            if simple:
+                raw = '["' + '","'.join(cells) + '"]'
+            else:
+                raw = dumps(cells, ensure_ascii=False, separators=JSON_SEPARATORS)
+            append(
+                (
+                    row,
+                    line,
+                    number,
+                    start,
+                    seconds,
+                    charge,
+                    stored[kind],
+                    call_class,
+                    ip,
+                    flags,
+                    department_id,
+                    owner_id,
+                    raw,
+                )
+            )
+        summary.rows_unattributed += unattributed
+        summary.rows_flagged += flagged
+        return out
+
+    def _slow_chunk(
+        self, chunk: list[list], first: int, lines: dict[str, str]
+    ) -> list[Record]:
+        """Row by row, with every format the parsers know and the errors."""
+        cols = self.columns
+        i_line, i_called, i_start = cols.line, cols.called, cols.start
+        i_duration, i_charge, i_type = cols.duration, cols.charge, cols.call_type
+        width = max(i_line, i_called, i_start, i_duration, i_charge, i_type or 0)
+        summary = self.summary
         timeline = self.timeline
         attribute = self.attributor.at
         dumps = json.dumps
         unattributed_bit = int(CallFlag.UNATTRIBUTED)
-        type_cache: dict[str, str] = {}
         total = Decimal(0)
         emit = not (self.stop_on_error and self.failed)
-        quotes = 2 * width  # two per separator; rows hold width + 1 cells or more
-        for row, cells in chunk:
+        out: list[Record] = []
+        for row, cells in enumerate(chunk, start=first):
             summary.rows_read += 1
             if len(cells) <= width:
                 cells = cells + [""] * (width + 1 - len(cells))
@@ -282,16 +486,8 @@ class BillParser:
             start = cells[i_start]
             if not (
                 len(start) == 19
-                and start[:10] in days
-                and start[10] == " "
-                and start[13] == ":"
-                and start[16] == ":"
-                and start[11:13].isdigit()
-                and start[11:13] < "24"
-                and start[14:16].isdigit()
-                and start[14:16] < "60"
-                and start[17:19].isdigit()
-                and start[17:19] < "60"
+                and start[:10] in self.days
+                and start[10:19] in _clocks()
             ):
                 start = self._slow_time(row, start)
             duration = cells[i_duration]
@@ -349,34 +545,25 @@ class BillParser:
             total += amount
             if not emit:
                 continue
-            safe_type = type_cache.get(carrier_type)
-            if safe_type is None:
-                safe_type = type_cache[carrier_type] = carrier_type[:40]
-            joined = '","'.join(cells)
-            if (
-                joined.isprintable()
-                and "\\" not in joined
-                and joined.count('"') == quotes
-            ):
-                raw = '["' + joined + '"]'
-            else:
-                raw = dumps(cells, ensure_ascii=False)
-            yield (
-                row,
-                line,
-                called[:40],
-                start,
-                duration,
-                charge,
-                safe_type,
-                call_class,
-                ip,
-                flags,
-                department_id,
-                owner_id,
-                raw,
+            out.append(
+                (
+                    row,
+                    line,
+                    called[:40],
+                    start,
+                    duration,
+                    charge,
+                    carrier_type[:40],
+                    call_class,
+                    ip,
+                    flags,
+                    department_id,
+                    owner_id,
+                    dumps(cells, ensure_ascii=False, separators=JSON_SEPARATORS),
+                )
             )
         summary.total_charge += total
+        return out
 
     def _slow_time(self, row: int, value: str) -> str | None:
         try:

@@ -3,31 +3,40 @@
 Both run inside the import's transaction, so a refused bill leaves nothing behind.
 On PostgreSQL the rows are streamed straight into ``billing_callrecord`` with COPY; if
 the bill repeats a call already stored (the natural key, R-BIL-2) the COPY is rolled
-back to a savepoint and the rows go through an unlogged temporary staging table and
+back to a savepoint and the rows go through a temporary staging table and
 ``INSERT ... ON CONFLICT DO NOTHING`` instead, counting the duplicates.
+
+The COPY is pipelined: a producer thread parses the bill and formats COPY text
+while the connection's thread sends the previous piece (psycopg2 releases the GIL
+while it waits on the socket), so Python and PostgreSQL work at the same time on
+the two cores. Database queries (attribution look-ups, progress) stay on the
+connection's thread: the producer hands them over as ``Pause``/``Progress`` items.
 """
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..models import CallRecord
-from .pipeline import Pause
+from .pipeline import Pause, Progress
 
 COLUMNS = (
+    "started_at",
     "period_id",
     "carrier_id",
     "bill_import_id",
     "row_number",
     "line_number",
     "called_number",
-    "started_at",
     "duration_seconds",
     "charge",
     "carrier_call_type",
@@ -40,7 +49,10 @@ COLUMNS = (
 )
 NATURAL_KEY = ("line_number", "started_at", "called_number", "duration_seconds")
 BATCH = 2000
+SORT_WINDOW = 65_536  # rows sorted by call time before each send (about 15 MB)
+QUEUE_DEPTH = 2  # windows formatted ahead of the sender
 NULL = "\\N"
+BACKSLASH = "\\"
 
 
 def _escape(text: str) -> str:
@@ -53,68 +65,148 @@ def _escape(text: str) -> str:
     )
 
 
-class CopyStream:
-    """A file-like object whose ``read`` produces COPY text lines from the records."""
+class _Offsets(dict):
+    """UTC offset text of each local day ("+0800"), computed on first use."""
 
-    def __init__(self, records: Iterator[tuple], prefix: str):
-        self.records = records
-        self.prefix = prefix
-        self.buffer = ""
-        self.count = 0
-        self.paused: Pause | None = None
-        self.escaped: dict[str, str] = {}
-        self.offsets: dict[str, str] = {}
-        self.tz = timezone.get_current_timezone()
+    def __init__(self, tz):
+        super().__init__()
+        self.tz = tz
 
-    def _offset(self, start: str) -> str:
-        """UTC offset of the local day (the session time zone stays UTC for Django)."""
-        day = start[:10]
-        offset = self.offsets.get(day)
-        if offset is None:
-            moment = datetime.fromisoformat(start).replace(tzinfo=self.tz)
-            offset = self.offsets[day] = moment.strftime("%z")
+    def __missing__(self, day: str) -> str:
+        moment = datetime.fromisoformat(day + " 12:00:00").replace(tzinfo=self.tz)
+        offset = self[day] = moment.strftime("%z")
         return offset
 
-    def _lines(self, limit: int) -> str:
+
+class _End:
+    """The producer is done."""
+
+
+class Producer(threading.Thread):
+    """Runs the parser and formats COPY text (UTF-8 bytes) into a small queue.
+
+    Rows are sent in windows of ``window`` rows sorted by call time: the B-tree
+    indexes on (…, started_at) then take them in sweeps rather than at random
+    places. At a ``Pause`` the window is flushed and the producer waits until the
+    connection's thread has resolved it.
+    """
+
+    def __init__(self, batches: Iterator, prefix: str, window: int = SORT_WINDOW):
+        super().__init__(name="bill-copy-producer", daemon=True)
+        self.batches = batches
+        self.prefix = prefix
+        self.window = window
+        self.items: queue.Queue = queue.Queue(maxsize=QUEUE_DEPTH)
+        self.stopped = threading.Event()
+        self.resumed = threading.Event()
+        self.count = 0
+        self.escaped: dict[str, str] = {}
+        # Thread-local settings of the caller: error texts and local times.
+        self.language = translation.get_language()
+        self.tz = timezone.get_current_timezone()
+        self.offsets = _Offsets(self.tz)
+
+    def _put(self, item) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.items.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    def _lines(self, batch: list[tuple]) -> list[bytes]:
         prefix = self.prefix
         escaped = self.escaped
         offsets = self.offsets
-        out = []
-        size = 0
-        for rec in islice(self.records, limit):
-            if rec.__class__ is Pause:
-                self.paused = rec
-                break
-            (row, line, called, start, seconds, charge, ctype, cls, ip, flags,
-             dept, owner, raw) = rec  # fmt: skip
-            safe = escaped.get(ctype)
-            if safe is None:
-                safe = escaped[ctype] = _escape(ctype)
-            if "\\" in raw:
-                raw = _escape(raw)
-            offset = offsets.get(start[:10]) or self._offset(start)
-            text = (
-                f"{prefix}{row}\t{line}\t{called}\t{start}{offset}\t{seconds}\t{charge}\t"
-                f"{safe}\t{cls}\t{ip}\t{flags}\t"
-                f"{NULL if dept is None else dept}\t"
-                f"{NULL if owner is None else owner}\t{raw}\n"
-            )
-            out.append(text)
-            size += len(text)
-        self.count += len(out)
-        return "".join(out)
+        for ctype in {rec[6] for rec in batch} - escaped.keys():
+            escaped[ctype] = _escape(ctype)
+        self.count += len(batch)
+        return [
+            f"{start}{offsets[start[:10]]}\t{prefix}{row}\t{line}\t{called}\t"
+            f"{seconds}\t{charge}\t{escaped[ctype]}\t{cls}\t{ip}\t{flags}\t"
+            f"{NULL if dept is None else dept}\t"
+            f"{NULL if owner is None else owner}\t"
+            f"{_escape(raw) if BACKSLASH in raw else raw}\n".encode()
+            for (row, line, called, start, seconds, charge, ctype, cls, ip,
+                 flags, dept, owner, raw) in batch
+        ]  # fmt: skip
 
-    def read(self, size: int = -1) -> str:
-        while self.paused is None and len(self.buffer) < max(size, 1):
-            more = self._lines(512)
-            if not more:
-                break
-            self.buffer += more
-        if size < 0 or size >= len(self.buffer):
-            data, self.buffer = self.buffer, ""
-        else:
-            data, self.buffer = self.buffer[:size], self.buffer[size:]
-        return data
+    def _flush(self, lines: list[bytes]) -> None:
+        if lines:
+            # Each line starts with its local call time ("YYYY-MM-DD HH:MM:SS+hhmm"):
+            # sorting the texts sorts by call time.
+            lines.sort()
+            self._put(b"".join(lines))
+            lines.clear()
+
+    def run(self) -> None:
+        lines: list[bytes] = []
+        timezone.activate(self.tz)
+        if self.language:
+            translation.activate(self.language)
+        try:
+            for item in self.batches:
+                kind = item.__class__
+                if kind is list:
+                    lines += self._lines(item)
+                    if len(lines) >= self.window:
+                        self._flush(lines)
+                elif kind is Pause:
+                    self._flush(lines)
+                    self.resumed.clear()
+                    self._put(item)
+                    while not self.resumed.wait(0.2):
+                        if self.stopped.is_set():
+                            raise _Stopped
+                elif kind is Progress:
+                    self._put(item)
+            self._flush(lines)
+            self._put(_End)
+        except _Stopped:
+            pass
+        except BaseException as exc:  # noqa: BLE001 (handed to the sender's thread)
+            with contextlib.suppress(_Stopped):
+                self._put(exc)
+        finally:
+            close = getattr(self.batches, "close", None)
+            if close is not None:
+                close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
+
+
+class _Stopped(Exception):
+    pass
+
+
+class CopyStream:
+    """The file-like object psycopg2 reads: the producer's pieces, "" at a pause."""
+
+    def __init__(self, producer: Producer):
+        self.producer = producer
+        self.paused: Pause | None = None
+        self.done = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.paused is not None or self.done:
+            return b""
+        while True:
+            item = self.producer.items.get()
+            if item.__class__ is bytes:
+                return item
+            if item.__class__ is Progress:
+                item.report()
+            elif item.__class__ is Pause:
+                self.paused = item
+                return b""
+            elif item is _End:
+                self.done = True
+                return b""
+            else:
+                raise item
 
     readline = read
 
@@ -125,7 +217,7 @@ class PostgresWriter:
     def __init__(self, *, period_id: int, carrier_id: int, import_id: int):
         self.prefix = f"{period_id}\t{carrier_id}\t{import_id}\t"
 
-    def write(self, make_records: Callable[[], Iterator[tuple]]) -> tuple[int, int]:
+    def write(self, make_records: Callable[[], Iterator]) -> tuple[int, int]:
         """Write the records; returns (inserted, duplicates). May call twice."""
         cols = ", ".join(COLUMNS)
         with connection.cursor() as cursor:
@@ -150,18 +242,23 @@ class PostgresWriter:
             cursor.execute("DROP TABLE billing_callrecord_staging")
         return inserted, count - inserted
 
-    def _copy(self, cursor, table: str, records: Iterator) -> int:
+    def _copy(self, cursor, table: str, batches: Iterator) -> int:
         """COPY the records, pausing between COPY statements for the parser's queries."""
         sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
-        count = 0
-        while True:
-            stream = CopyStream(records, self.prefix)
-            with connection.wrap_database_errors:
-                cursor.cursor.copy_expert(sql, stream, 1 << 16)
-            count += stream.count
-            if stream.paused is None:
-                return count
-            stream.paused.resolve()
+        producer = Producer(batches, self.prefix)
+        producer.start()
+        try:
+            while True:
+                stream = CopyStream(producer)
+                with connection.wrap_database_errors:
+                    cursor.cursor.copy_expert(sql, stream, 1 << 16)
+                if stream.paused is None:
+                    break
+                stream.paused.resolve()
+                producer.resumed.set()
+        finally:
+            producer.stop()
+        return producer.count
 
 
 def _aware(text: str, tz) -> datetime:
@@ -176,6 +273,14 @@ def _aware(text: str, tz) -> datetime:
     )
 
 
+def _calls(batches: Iterable) -> Iterator[tuple]:
+    for item in batches:
+        if item.__class__ is list:
+            yield from item
+        elif item.__class__ is Progress:
+            item.report()
+
+
 class OrmWriter:
     """Batched ``bulk_create`` (SQLite and any other database)."""
 
@@ -188,9 +293,7 @@ class OrmWriter:
 
     def _objects(self, records: Iterable[tuple]) -> Iterator[CallRecord]:
         tz = timezone.get_current_timezone()
-        for rec in records:
-            if rec.__class__ is Pause:
-                continue
+        for rec in _calls(records):
             (row, line, called, start, seconds, charge, ctype, cls, ip, flags,
              dept, owner, raw) = rec  # fmt: skip
             yield CallRecord(
