@@ -102,7 +102,8 @@ class LineAssignForm(forms.Form):
         help_text=_("Empty: the new owner's department."),
     )
     when = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs=DATETIME)
+        label=_("From"),
+        widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
@@ -153,7 +154,7 @@ class ApplicationForm(forms.Form):
     effective_from = forms.DateField(
         label=_("Effective from"),
         required=False,
-        widget=forms.DateInput(attrs=DATE),
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
         help_text=_("Empty: as soon as it is approved."),
     )
 
@@ -179,7 +180,7 @@ class EquipmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of line"), choices=LineKind.choices)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=500)
     needed_by = forms.DateField(
-        label=_("Needed by"), widget=forms.DateInput(attrs=DATE)
+        label=_("Needed by"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3})
@@ -218,7 +219,8 @@ class FulfilForm(forms.Form):
 class FaultForm(forms.Form):
     line = forms.ModelChoiceField(label=_("Line"), queryset=Line.objects.none())
     reported_at = forms.DateTimeField(
-        label=_("Fault noticed at"), widget=forms.DateTimeInput(attrs=DATETIME)
+        label=_("Fault noticed at"),
+        widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
     )
     symptom = forms.CharField(
         label=_("Symptom"), widget=forms.Textarea(attrs={"rows": 3})
@@ -314,7 +316,9 @@ class LDRequestForm(forms.Form):
     expected_minutes = forms.IntegerField(
         label=_("Expected duration (min)"), min_value=1, max_value=600
     )
-    call_on = forms.DateField(label=_("Call date"), widget=forms.DateInput(attrs=DATE))
+    call_on = forms.DateField(
+        label=_("Call date"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
     urgent = forms.BooleanField(
         label=_("Urgent"),
         required=False,
@@ -337,7 +341,8 @@ class TransferForm(forms.Form):
         label=_("New department"), queryset=Department.objects.all()
     )
     when = forms.DateTimeField(
-        label=_("Effective from"), widget=forms.DateTimeInput(attrs=DATETIME)
+        label=_("Effective from"),
+        widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
     )
 
     def __init__(self, *args, lines=(), **kwargs):

@@ -212,6 +212,12 @@ def class_changes_apply_due(*, now: datetime | None = None) -> int:
             line = change.line
             line.class_of_service, line.features = change.to_class, change.features
             line.save(update_fields=["class_of_service", "features", "updated_at"])
+            audit_record(
+                actor=None,
+                action="line.class_change_took_effect",
+                target=line,
+                details={"change": change.pk, "to_class": change.to_class},
+            )
             applied += 1
     return applied
 

@@ -294,6 +294,11 @@ def test_future_effective_date_applies_on_the_day__R_EXT_4(company, line):
     assert class_changes_apply_due(now=datetime(2026, 10, 20, 0, 5, tzinfo=SH)) == 0
     line.refresh_from_db()
     assert line.class_of_service == ClassOfService.LOCAL
+    from telephony_admin.core.models import AuditEvent
+
+    took_effect = AuditEvent.objects.filter(action="line.class_change_took_effect")
+    assert took_effect.count() == 1
+    assert took_effect.get().details["to_class"] == ClassOfService.LOCAL
 
 
 def test_step_labels_stored_as_msgids_and_shown_translated__R_EXT_4(company, line):

@@ -96,7 +96,9 @@ def test_bulk_assignments_bisect_periods__R_BIL_3(company, line):
     assert periods[other.number].at(at(2026, 10, 2)).owner == company.cs_agent
 
 
-def test_bulk_assignments_constant_queries(company, line, django_assert_num_queries):
+def test_bulk_assignments_constant_queries__R_BIL_3(
+    company, line, django_assert_num_queries
+):
     with django_assert_num_queries(1):
         periods = assignments_for_numbers([line.number], at(2026, 1, 1), at(2026, 2, 1))
         periods[line.number].at(at(2026, 1, 5)).owner.name  # noqa: B018
@@ -124,12 +126,12 @@ def test_class_of_service_at_uses_effective_date__R_EXT_4(company, line):
     assert class_of_service_at("000", at(2026, 10, 11))[0] == ClassOfService.INTERNAL
 
 
-def test_line_by_number_normalises(company, line):
+def test_line_by_number_normalises__R_EXT_1(company, line):
     assert line_by_number("021 6000-1001") == line
     assert line_by_number("nope") is None
 
 
-def test_one_open_assignment_per_line_in_database(company, line):
+def test_one_open_assignment_per_line_in_database__R_EXT_1(company, line):
     from django.db import IntegrityError, transaction
 
     from extensions.models import LineAssignment

@@ -91,7 +91,7 @@ def _pages(c):
     ]
 
 
-def test_every_page_renders_for_admin(client, world):
+def test_every_page_renders_for_admin__R_EXT_1(client, world):
     client.force_login(world.admin.user)
     admin_pages = [
         reverse("extensions:line_new"),
@@ -107,7 +107,7 @@ def test_every_page_renders_for_admin(client, world):
         assert client.get(url).status_code == 200, url
 
 
-def test_every_page_renders_for_owner_employee(client, world):
+def test_every_page_renders_for_owner_employee__R_EXT_1(client, world):
     client.force_login(world.employee.user)
     for url in _pages(world):
         assert client.get(url).status_code == 200, url
@@ -145,7 +145,7 @@ def test_head_sees_department_lines_gm_all__R_EXT_1(client, world):
     assert "8001" in listing and "8501" in listing
 
 
-def test_staff_without_lines_see_none_and_cannot_edit(client, world):
+def test_staff_without_lines_see_none_and_cannot_edit__R_EXT_1(client, world):
     client.force_login(world.finance.user)
     listing = client.get(reverse("extensions:list")).content.decode()
     assert "8001" not in listing and "8501" not in listing
@@ -158,7 +158,7 @@ def test_staff_without_lines_see_none_and_cannot_edit(client, world):
     assert client.get(reverse("extensions:transfer")).status_code == 403
 
 
-def test_head_cannot_edit_lines(client, world):
+def test_head_cannot_edit_lines__R_EXT_1(client, world):
     client.force_login(world.head_sales.user)
     for name in ("line_edit", "line_assign"):
         url = reverse(f"extensions:{name}", args=[world.line.pk])
@@ -166,7 +166,7 @@ def test_head_cannot_edit_lines(client, world):
         assert client.post(url, {}).status_code == 403
 
 
-def test_application_form_keeps_input_on_error(client, world):
+def test_application_form_keeps_input_on_error__R_EXT_4(client, world):
     client.force_login(world.employee.user)
     PermissionApplication.objects.all().delete()
     response = client.post(
@@ -258,7 +258,7 @@ def test_place_now_refused_when_head_present__R_LD_2(client, world):
     assert world.ld.status == LDStatus.PENDING
 
 
-def test_nav_and_home_for_employee(client, world):
+def test_nav_and_home_for_employee__R_EXT_1(client, world):
     client.force_login(world.employee.user)
     page = client.get(reverse("home")).content.decode()
     assert "My lines" in page and "8001" in page
@@ -280,7 +280,10 @@ def test_place_now_via_page_when_head_and_leader_absent__R_LD_2(client, world):
     url = reverse("extensions:ld_detail", args=[world.ld.pk])
     client.force_login(world.employee.user)
     assert 'data-testid="place-now"' not in client.get(url).content.decode()
-    assert client.post(reverse("extensions:ld_place_now", args=[world.ld.pk]))
+    refused = client.post(
+        reverse("extensions:ld_place_now", args=[world.ld.pk]), follow=True
+    )
+    assert "Only administration" in refused.content.decode()
     world.ld.refresh_from_db()
     assert not world.ld.placed_now
     client.force_login(world.admin.user)
@@ -387,3 +390,39 @@ def test_class_history_shows_who_when_why_approval_effective__R_EXT_4(client, wo
     assert "2026-10-12 10:00" in history  # recorded at, effective from
     assert "Beijing customers" in history  # why
     assert f"#{world.app.approval_id}" in history
+
+
+def test_head_of_other_department_cannot_act_by_post__R_ORG_3(client, world):
+    client.force_login(world.head_cs.user)
+    posts = [
+        (
+            reverse("extensions:application_detail", args=[world.app.pk]),
+            {"decision": "approve", "comment": ""},
+        ),
+        (reverse("extensions:ld_place_now", args=[world.ld.pk]), {}),
+        (
+            reverse("extensions:fault_detail", args=[world.fault.pk]),
+            {"action": "close", "cause": "x", "repair": "y"},
+        ),
+        (
+            reverse("extensions:equipment_detail", args=[world.equipment.pk]),
+            {"new_numbers": "8999"},
+        ),
+        (reverse("extensions:line_class", args=[world.line.pk]), {"to_class": 0}),
+        (reverse("extensions:transfer"), {"employee": world.employee.pk}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in (403, 404), url
+    world.app.refresh_from_db()
+    world.fault.refresh_from_db()
+    assert world.app.status == RequestStatus.PENDING
+    assert world.fault.status == FaultStatus.OPEN
+    assert not Line.objects.filter(number="8999").exists()
+
+
+def test_date_fields_render_iso_for_the_browser_in_chinese__R_LD_1(client, world):
+    client.force_login(world.employee.user)
+    page = client.get(
+        reverse("extensions:ld_new"), headers={"accept-language": "zh-hans"}
+    ).content.decode()
+    assert 'type="date" name="call_on" value="2026-10-12"' in page
