@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.org.models import Department, Employee
@@ -195,7 +195,7 @@ class EventAction(models.TextChoices):
     RESUMED = "resumed", _("Resumed")
     COMPLEXITY = "complexity", _("Complexity changed")
     CONTACT = "contact", _("Customer contacted")
-    ANSWERED = "answered", _("Answered")
+    ANSWERED = "answered", pgettext_lazy("complaint answered", "Answered")
     NOTE = "note", _("Internal note")
     ATTACHMENT = "attachment", _("Attachment added")
     ESCALATED = "escalated", _("Escalated")
@@ -342,7 +342,7 @@ class ClockState(models.TextChoices):
     PAUSED = "paused", _("Paused")
     MET = "met", _("Met")
     BREACHED = "breached", _("Breached")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("clock no longer needed", "Cancelled")
 
 
 class SlaClockQuerySet(models.QuerySet):
