@@ -29,14 +29,20 @@ class DirectoryEntry:
     private_mobile: str | None = None
     office_phone: str = ""
 
+    @property
+    def numbers(self) -> list[str]:
+        """The person's lines, then their office extension if it is not a line."""
+        return [line["number"] for line in self.lines] + (
+            [self.office_phone] if self.office_phone else []
+        )
+
     def as_json(self) -> dict:
         data = {
             "employee_id": self.employee_id,
             "name": self.name,
             "department": self.department,
             "title": self.title,
-            "numbers": [line["number"] for line in self.lines]
-            + ([self.office_phone] if self.office_phone else []),
+            "numbers": self.numbers,
             "lines": self.lines,
             "office_phone": self.office_phone,
         }

@@ -138,3 +138,18 @@ def test_directory_answers_fast_on_10000_lines__R_EXT_8(world):
         assert entries, q
         assert all(entry.private_mobile is None for entry in entries)
         assert min(timings) < 0.1, (q, timings)
+
+
+def test_office_extension_in_page_print_and_export__R_EXT_8(client, world):
+    """People without a line of their own are still reachable on their extension."""
+    world.head_fin.office_phone = "8600"
+    world.head_fin.save()
+    client.force_login(world.operator.user)
+    params = {"department": world.dept_fin.pk}
+    response = client.get(reverse("extensions:directory_export"), params)
+    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    assert any(r[1] == world.head_fin.name and r[3] == "8600" for r in rows)
+    printed = client.get(reverse("extensions:directory_print"), params)
+    assert "8600" in printed.content.decode()
+    page = client.get(reverse("extensions:directory"), {"q": world.head_fin.name})
+    assert "8600" in page.content.decode()

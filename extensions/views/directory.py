@@ -81,7 +81,7 @@ def directory_export(request):
                 department.name,
                 entry.name,
                 entry.title,
-                ", ".join(line["number"] for line in entry.lines),
+                ", ".join(entry.numbers),
             ]
             if show_mobiles:
                 row.append(entry.private_mobile or "")

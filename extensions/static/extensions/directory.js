@@ -41,6 +41,12 @@
         span.appendChild(badge);
         numbers.appendChild(span);
       });
+      if (e.office_phone) {
+        var extension = document.createElement("span");
+        extension.className = "me-2 num";
+        extension.textContent = e.office_phone;
+        numbers.appendChild(extension);
+      }
       tr.appendChild(numbers);
       if (showMobiles) tr.appendChild(cell(e.private_mobile));
       body.appendChild(tr);
