@@ -23,7 +23,15 @@ from .importers.readers import (
     UnreadableFile,
     detect_encoding,
 )
-from .models import BillingPeriod, CallClass, CallFlag, CallRecord, Carrier, NumberRule
+from .models import (
+    BillingPeriod,
+    CallClass,
+    CallFlag,
+    CallRecord,
+    Carrier,
+    NumberRule,
+    RuleKind,
+)
 from .services import parse_month
 
 
@@ -192,6 +200,21 @@ class NumberRuleForm(forms.ModelForm):
         if prefix and not prefix.isdigit():
             raise forms.ValidationError(_("A prefix is digits only."))
         return prefix
+
+    def clean(self):
+        """The model's check constraints, said in words next to the field."""
+        data = super().clean()
+        low, high = data.get("min_length"), data.get("max_length")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "max_length", _("The maximum length is below the minimum length.")
+            )
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The rule cannot end before it starts."))
+        if data.get("kind") != RuleKind.IP_PREFIX and not data.get("call_class"):
+            self.add_error("call_class", _("Choose the class these numbers belong to."))
+        return data
 
 
 class ClassifyForm(forms.Form):

@@ -3,17 +3,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from telephony_admin.core.home import HomePanel, HomeRow
+from telephony_admin.core.templatetags.money import money
 from telephony_admin.org.access import employee_of, scope
 
 from .models import CallRecord, ImportStatus
-from .selectors import call_totals, imports_recent
+from .selectors import call_totals, imports_recent, latest_billed_month
 
 
 def panels(user) -> list[HomePanel]:
     result = []
     employee = employee_of(user)
     if employee is not None and scope(user, "calls.view"):
-        month = timezone.localdate().replace(day=1)
+        # Bills arrive after the month ends: show the latest billed month.
+        month = latest_billed_month() or timezone.localdate().replace(day=1)
         mine = CallRecord.objects.filter(owner=employee, period__month=month)
         totals = call_totals(mine)
         rows = []
@@ -24,16 +26,16 @@ def panels(user) -> list[HomePanel]:
                     % {"count": totals["count"], "minutes": totals["seconds"] // 60},
                     url=reverse("billing:calls")
                     + f"?month={month:%Y-%m}&owner={employee.pk}",
-                    badge=_("%(amount)s yuan") % {"amount": totals["charge"]},
+                    badge=_("%(amount)s yuan") % {"amount": money(totals["charge"])},
                     badge_class="primary",
                 )
             )
         result.append(
             HomePanel(
                 key="billing-my-calls",
-                title=_("My calls this month"),
+                title=_("My calls in %(month)s") % {"month": f"{month:%Y-%m}"},
                 rows=rows,
-                empty_text=_("No calls billed to you this month yet."),
+                empty_text=_("No calls billed to you in that month."),
                 more_url=reverse("billing:calls"),
             )
         )

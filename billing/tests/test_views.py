@@ -180,8 +180,11 @@ def test_home_panel_shows_my_calls(client, company, imported, time_machine):
     time_machine.move_to("2026-10-20 10:00 +0800")
     client.force_login(company.employee.user)
     response = client.get(reverse("home"))
-    assert "My calls this month" in response.content.decode()
+    assert "My calls in 2026-10" in response.content.decode()
     assert "2 calls" in response.content.decode()
+    time_machine.move_to("2026-11-15 10:00 +0800")  # October's bill, read in November
+    client.force_login(company.employee.user)
+    assert "2 calls" in client.get(reverse("home")).content.decode()
 
 
 def _page(client, url, params=None):
@@ -354,3 +357,32 @@ def test_import_outcome_is_shown_in_the_readers_language(client, company, import
     assert "4 calls imported." in _page(client, url).content.decode()
     status = client.get(reverse("billing:import_status", args=[imported.pk])).json()
     assert status["message"] == "4 calls imported."
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"valid_until": "2026-10-01"}, "valid_until", "cannot end before it starts"),
+        ({"min_length": 9, "max_length": 8}, "max_length", "below the minimum"),
+        ({"call_class": ""}, "call_class", "Choose the class"),
+    ],
+)
+def test_number_rule_form_says_what_is_wrong_and_keeps_the_input(
+    client, company, changes, field, message
+):
+    data = {
+        "kind": "class",
+        "prefix": "95105",
+        "call_class": "premium",
+        "min_length": 8,
+        "max_length": 8,
+        "valid_from": "2026-11-01",
+        "note": "声讯",
+    } | changes
+    client.force_login(company.admin.user)
+    response = client.post(reverse("billing:rule_add"), data)
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    assert not form.non_field_errors()  # no raw "Constraint ... is violated"
+    assert form["note"].value() == "声讯"
+    assert not NumberRule.objects.filter(prefix="95105").exists()
