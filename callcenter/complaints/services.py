@@ -231,24 +231,39 @@ def complaint_register(
         # itself, "at once" (R-CMP-2); a query's answer is measured to its recording.
         answered_at = accepted_at if kind == Kind.CONSULTATION else now
         complaint = complaint_answer(
-            user=user, complaint_id=complaint.pk, answer=answer, now=answered_at
+            user=user,
+            complaint_id=complaint.pk,
+            answer=answer,
+            answered_at=answered_at,
+            now=now,
         )
     return complaint
 
 
 @transaction.atomic
 def complaint_answer(
-    *, user, complaint_id: int, answer: str, now: datetime | None = None
+    *,
+    user,
+    complaint_id: int,
+    answer: str,
+    answered_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> Complaint:
-    """A consultation or query answered: measured against its answer clock (R-CMP-2)."""
+    """A consultation or query answered: measured against its answer clock (R-CMP-2).
+
+    ``answered_at`` is when the customer heard the answer (default: now, when it is
+    recorded); the history keeps the recording time.
+    """
     complaint = _load(complaint_id, lock=True)
     perm.require_customer_service(user)
     if complaint.kind == Kind.COMPLAINT:
         raise ComplaintError(_("A complaint is handled by a department, not answered."))
     _check_state(complaint, "answer")
     actor, now = _actor(user), _now(now)
-    _contact(complaint, actor, now, ContactChannel.PHONE, ContactPurpose.ANSWER, answer)
-    sla.clocks_meet(complaint=complaint, kinds=[ClockKind.ANSWER], now=now)
+    answered_at = min(answered_at or now, now)
+    channel, purpose = ContactChannel.PHONE, ContactPurpose.ANSWER
+    _contact(complaint, actor, answered_at, channel, purpose, answer)
+    sla.clocks_meet(complaint=complaint, kinds=[ClockKind.ANSWER], now=answered_at)
     return _transition(
         complaint=complaint,
         action="answer",

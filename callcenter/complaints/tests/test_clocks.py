@@ -169,6 +169,12 @@ def test_consultation_answered_in_the_intake_form_is_at_once__R_CMP_2(company):
     assert complaint.status == "closed"
     assert answer.state == ClockState.MET
     assert answer.consumed == timedelta(0)
+    assert complaint.contacts.get().at == accepted  # told during the call
+    history = list(complaint.events.values_list("action", "at"))
+    assert history == [  # recorded after the call, in order
+        ("registered", accepted + timedelta(minutes=2)),
+        ("answered", accepted + timedelta(minutes=2)),
+    ]
 
 
 def test_query_answered_in_thirty_seconds_is_on_time__R_CMP_2(company):
