@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from telephony_admin.core import config
-from telephony_admin.org.access import allows
+from telephony_admin.org.access import allows, with_descendants
 from telephony_admin.org.models import Employee
 
 from .models import ClassOfService, Line
@@ -153,7 +153,8 @@ def department_directory(*, user, department_ids=None) -> list[tuple]:
 
     departments = Department.objects.all()
     if department_ids:
-        departments = departments.filter(pk__in=department_ids)
+        # A department's directory lists its sub-departments too (销售部 with 华东销售组).
+        departments = departments.filter(pk__in=with_descendants(department_ids))
     people = list(
         Employee.objects.filter(is_active=True, department__in=departments)
         .select_related("department")

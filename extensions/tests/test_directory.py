@@ -153,3 +153,12 @@ def test_office_extension_in_page_print_and_export__R_EXT_8(client, world):
     assert "8600" in printed.content.decode()
     page = client.get(reverse("extensions:directory"), {"q": world.head_fin.name})
     assert "8600" in page.content.decode()
+
+
+def test_department_print_includes_sub_departments__R_EXT_8(client, world):
+    client.force_login(world.operator.user)
+    params = {"department": world.dept_sales.pk}
+    page = client.get(reverse("extensions:directory_print"), params).content.decode()
+    assert world.employee.name in page
+    assert world.employee_east.name in page  # 华东销售组 belongs to 销售部
+    assert world.cs_agent.name not in page
