@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from telephony_admin.core.services import audit_record, notify
 from telephony_admin.errors import DomainError, PermissionRefused
@@ -62,7 +63,7 @@ def head_approver_for(employee: Employee) -> Employee | None:
 def head_step(requester: Employee, label: str | None = None) -> StepSpec:
     """The department-head step; falls back to the general manager role."""
     approver = head_approver_for(requester)
-    label = label or _("Department head")
+    label = label or gettext_lazy("Department head")
     if approver is None:
         return StepSpec(label=label, role=Role.GM)
     return StepSpec(label=label, approver=approver)

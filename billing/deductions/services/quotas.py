@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from billing.models import BillingPeriod, CallRecord, PeriodStatus
 from telephony_admin.approvals.services import StepSpec, approval_request_create
@@ -177,7 +178,7 @@ def quota_plan_submit(*, actor, plan_id: int) -> QuotaPlan:
         requester=requester,
         title=_("Phone-charge quotas %(year)s: %(total)s yuan a month")
         % {"year": plan.year, "total": total},
-        chain=[StepSpec(label=_("General manager"), role=Role.GM)],
+        chain=[StepSpec(label=gettext_lazy("General manager"), role=Role.GM)],
         url=reverse("deductions:quota_plan", args=[plan.year]),
     )
     plan.status = PlanStatus.PENDING

@@ -220,3 +220,15 @@ def test_concurrent_double_decision_only_one_wins__R_ORG_3(company):
         ).count()
         == 1
     )
+
+
+def test_step_labels_are_stored_as_msgids_and_shown_translated(company):
+    from django.utils import translation
+
+    c = company
+    with translation.override("zh-hans"):
+        request = file_request(c, c.employee)
+    step = request.steps.get(order=1)
+    assert step.label == "Department head"
+    with translation.override("zh-hans"):
+        assert step.display_label == "部门负责人"
