@@ -27,7 +27,18 @@ SECRET_KEY = env.str(
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Project apps come first: their translations take precedence over Django's and the
+# third-party apps' for the same words (e.g. "Filter" reads 筛选, not 过滤器).
 INSTALLED_APPS = [
+    "telephony_admin.core",
+    "telephony_admin.org",
+    "telephony_admin.workcal",
+    "telephony_admin.approvals",
+    "extensions",
+    "billing",
+    "billing.deductions",
+    "callcenter",
+    "callcenter.complaints",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -40,15 +51,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "telephony_admin.core",
-    "telephony_admin.org",
-    "telephony_admin.workcal",
-    "telephony_admin.approvals",
-    "extensions",
-    "billing",
-    "billing.deductions",
-    "callcenter",
-    "callcenter.complaints",
 ]
 
 MIDDLEWARE = [
