@@ -346,9 +346,9 @@ class CallRecord(models.Model):
     carrier_call_type = models.CharField(
         _("carrier call type"), max_length=40, blank=True
     )
-    # No index of its own: an 11-value column is always filtered together with the
-    # month (``call_period_start``); its two B-trees (plain and LIKE) were updated
-    # for every imported call and served no query.
+    # No index of its own: with eleven values, an index on the class alone is rarely
+    # better than the month/department/owner indexes (the audits filter it within one
+    # period), and its two B-trees (plain and LIKE) cost every imported call.
     call_class = models.CharField(_("class"), max_length=20, choices=CallClass.choices)
     ip_prefix = models.CharField(_("IP prefix"), max_length=10, blank=True)
     flags = models.PositiveIntegerField(_("flags"), default=0)
