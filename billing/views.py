@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from telephony_admin.core import config
-from telephony_admin.core.excel import safe_cell
+from telephony_admin.core.excel import safe_cell, safe_value
 from telephony_admin.core.services import audit_record
 from telephony_admin.errors import DomainError
 from telephony_admin.org.access import capability_required
@@ -206,7 +206,6 @@ def call_export(request: HttpRequest) -> FileResponse:
     calls = filterset.qs
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Calls"))
-    classes = dict(CallClass.choices)
     flags = CallFlag.labels()
     headers = [
         _("Start"),
@@ -225,24 +224,32 @@ def call_export(request: HttpRequest) -> FileResponse:
         _("Row"),
     ]
     sheet.append([safe_cell(sheet, h, bold=True) for h in headers])
+    # Per-row work kept small (plain values; one styled cell for the charge):
+    # openpyxl serialises cell by cell, so every object per row counts.
+    class_labels = {key: str(label) for key, label in CallClass.choices}
+    flag_labels: dict[int, str] = {}
     for row in export_rows(calls):
         (start, line, called, seconds, charge, cls, ctype, ip, bits, dept, owner,
          month, source, number) = row  # fmt: skip
+        if bits not in flag_labels:
+            flag_labels[bits] = ", ".join(
+                str(label) for bit, label in flags.items() if bits & bit
+            )
         sheet.append(
             [
                 timezone.localtime(start).replace(tzinfo=None),
-                safe_cell(sheet, line),
-                safe_cell(sheet, called),
+                safe_value(line),
+                safe_value(called),
                 seconds,
                 safe_cell(sheet, charge, money=True),
-                str(classes.get(cls, cls)),
-                safe_cell(sheet, ctype),
+                class_labels.get(cls, cls),
+                safe_value(ctype),
                 ip,
-                ", ".join(str(label) for bit, label in flags.items() if bits & bit),
-                safe_cell(sheet, dept or ""),
-                safe_cell(sheet, owner or ""),
+                flag_labels[bits],
+                safe_value(dept or ""),
+                safe_value(owner or ""),
                 month.strftime("%Y-%m"),
-                safe_cell(sheet, source),
+                safe_value(source),
                 number,
             ]
         )
