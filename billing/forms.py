@@ -218,9 +218,15 @@ class NumberRuleForm(forms.ModelForm):
 
 
 class ClassifyForm(forms.Form):
-    number = forms.CharField(label=_("Called number"), max_length=40)
+    number = forms.CharField(
+        label=_("Called number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
+    )
     day = forms.DateField(
-        label=_("On"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("On"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
 
 

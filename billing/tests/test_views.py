@@ -63,8 +63,16 @@ def test_upload_validates_the_file(client, company, name, content, reason):
 @pytest.mark.parametrize("username", ["employee", "head_sales", "finance", "gm"])
 def test_only_administration_imports_bills(client, company, username):
     client.force_login(getattr(company, username).user)
-    assert client.get(reverse("billing:import_upload")).status_code == 403
-    assert client.get(reverse("billing:unattributed")).status_code == 403
+    for name in ("import_upload", "imports", "unattributed", "number_plan", "rule_add"):
+        assert client.get(reverse(f"billing:{name}")).status_code == 403
+    assert client.post(reverse("billing:unattributed_refresh")).status_code == 403
+
+
+def test_import_pages_are_for_administration_only(client, company, imported):
+    client.force_login(company.head_sales.user)
+    for name in ("import_detail", "import_status"):
+        url = reverse(f"billing:{name}", args=[imported.pk])
+        assert client.get(url).status_code == 403
 
 
 def _lines_seen(client, **params):
