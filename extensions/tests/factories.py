@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from extensions.models import ClassOfService, Line, LineAssignment, LineKind
 from telephony_admin.org.models import Department, Employee
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 10, 12, 10, tzinfo=SH)
 
 
 def make_line(

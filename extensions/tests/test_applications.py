@@ -1,8 +1,6 @@
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from extensions.errors import ExtensionsError, LimitExceeded
 from extensions.models import (
@@ -21,19 +19,12 @@ from extensions.services import (
     permission_application_decide,
     permission_application_file,
 )
-from extensions.tests.factories import make_line
+from extensions.tests.factories import NOW, SH, make_line
 from telephony_admin.approvals.services import approval_decide
 from telephony_admin.core import config
 from telephony_admin.errors import PermissionRefused
 
-SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 10, 12, 10, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 @pytest.fixture

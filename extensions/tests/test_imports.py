@@ -1,25 +1,16 @@
 from datetime import datetime
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from openpyxl import Workbook
 
 from extensions.imports import line_list_import
 from extensions.models import ClassChange, ClassOfService, Line
-from extensions.tests.factories import make_line
+from extensions.tests.factories import SH, make_line
 from telephony_admin.errors import PermissionRefused
 
-SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 10, 12, 10, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 def _xlsx(rows, header=("号码", "类型", "员工编号", "部门", "权限", "位置")):

@@ -1,10 +1,8 @@
 """List pages do a fixed number of queries, however many rows they show."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,10 +14,7 @@ from extensions.services import (
     ld_request_file,
     permission_application_file,
 )
-from extensions.tests.factories import make_line
-
-SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 10, 12, 10, tzinfo=SH)
+from extensions.tests.factories import NOW, make_line
 
 LISTS = [
     "extensions:list",
@@ -32,10 +27,7 @@ LISTS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 def _add_rows(c, start: int, count: int) -> None:

@@ -1,8 +1,6 @@
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 
 from extensions.errors import ExtensionsError
 from extensions.models import ClassOfService, LDStatus
@@ -13,20 +11,13 @@ from extensions.services import (
     ld_requests_mark_lapsed,
 )
 from extensions.tasks import ld_requests_mark_lapsed_task
-from extensions.tests.factories import make_line
+from extensions.tests.factories import NOW, make_line
 from telephony_admin.approvals.models import Absence
 from telephony_admin.approvals.services import approval_decide
 from telephony_admin.core import config
 from telephony_admin.errors import PermissionRefused
 
-SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 10, 12, 10, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -20,16 +19,9 @@ from extensions.services import (
     ld_request_file,
     permission_application_file,
 )
-from extensions.tests.factories import make_line
+from extensions.tests.factories import NOW, SH, make_line
 
-SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 10, 12, 10, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 @pytest.fixture
