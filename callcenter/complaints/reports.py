@@ -216,7 +216,7 @@ def _rate(stats: TimeStats):
 def report_workbook(report: MonthlyReport) -> Workbook:
     """The management workbook: summary, volumes, late cases (R-CMP-6)."""
     book = Workbook(write_only=True)
-    summary = book.create_sheet(_("Summary"))
+    summary = book.create_sheet(pgettext("complaint report sheet", "Summary"))
     write_table(
         summary,
         [_("Figure"), _("Value")],
