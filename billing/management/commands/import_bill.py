@@ -62,7 +62,27 @@ class Command(BaseCommand):
 
     def _report(self, bill_import) -> None:
         out = self.stdout
-        out.write(
+        if bill_import.dry_run:
+            out.write(
+                _(
+                    "%(status)s (dry run, nothing saved): %(read)s rows read, "
+                    "%(errors)s errors, %(skipped)s lines skipped, "
+                    "total %(total)s yuan."
+                )
+                % {
+                    "status": bill_import.get_status_display(),
+                    "read": bill_import.rows_read,
+                    "errors": bill_import.error_count,
+                    "skipped": bill_import.rows_skipped,
+                    "total": bill_import.total_charge,
+                }
+            )
+        else:
+            self._report_import(bill_import)
+        self._report_errors(bill_import)
+
+    def _report_import(self, bill_import) -> None:
+        self.stdout.write(
             _(
                 "%(status)s: %(read)s rows read, %(imported)s calls imported, "
                 "%(duplicates)s duplicates, %(replaced)s replaced, %(skipped)s lines "
@@ -81,6 +101,8 @@ class Command(BaseCommand):
                 "total": bill_import.total_charge,
             }
         )
+
+    def _report_errors(self, bill_import) -> None:
         for error in bill_import.errors:
             self.stderr.write(
                 _("row %(row)s, %(column)s: %(reason)s (%(value)s)") % error
