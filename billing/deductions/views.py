@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -225,8 +226,9 @@ def _plan_post(request, plan: QuotaPlan):
                         actor=request.user, quota_id=quota.pk, monthly_amount=value
                     )
 
-        if _attempt(request, save_amounts):
-            messages.success(request, _("Quotas saved."))
+        if not _attempt(request, transaction.atomic(save_amounts)):
+            return False
+        messages.success(request, _("Quotas saved."))
     elif action == "submit":
         if _attempt(
             request,
@@ -238,7 +240,7 @@ def _plan_post(request, plan: QuotaPlan):
         lambda: quotas.quota_plan_propose(actor=request.user, year=plan.year),
     ):
         messages.success(request, _("Quotas proposed from headcount."))
-    return None
+    return True
 
 
 @capability_required("calls.view")
@@ -271,18 +273,27 @@ def quota_plan_view(request: HttpRequest, year: int) -> HttpResponse:
                 ):
                     messages.success(request, _("Line quota saved."))
                     return redirect("deductions:quota_plan", year=year)
-        else:
-            _plan_post(request, plan)
+        elif _plan_post(request, plan):
             return redirect("deductions:quota_plan", year=year)
+        else:  # refused amounts: show the page again with what was typed
+            return _plan_page(request, plan, line_form=line_form, posted=request.POST)
     return _plan_page(request, plan, line_form=line_form)
 
 
-def _plan_page(request, plan: QuotaPlan, *, line_form=None, month_form=None):
+def _plan_page(
+    request, plan: QuotaPlan, *, line_form=None, month_form=None, posted=None
+):
     rows = DepartmentQuota.objects.filter(plan=plan).select_related("department")
+    if posted is not None:
+        rows = list(rows)
+        for row in rows:
+            row.typed_amount = posted.get(f"amount_{row.pk}")
     context = {
         "plan": plan,
         "rows": rows,
-        "total": rows.aggregate(total=Sum("monthly_amount"))["total"],
+        "total": DepartmentQuota.objects.filter(plan=plan).aggregate(
+            total=Sum("monthly_amount")
+        )["total"],
         "line_quotas": plan.lines.select_related("line", "line__department"),
         "line_form": line_form or forms.LineQuotaForm(),
         "month_form": month_form or forms.QuotaMonthForm(),

@@ -219,3 +219,29 @@ def test_refused_month_quota_change_keeps_what_was_typed__R_BIL_1(client, compan
     client.force_login(company.head_sales.user)
     refused = client.post("/deductions/quotas/2026/month/", {"reason": "x"})
     assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_refused_plan_amounts_keep_what_was_typed_and_save_nothing__R_BIL_1(
+    client, company
+):
+    from billing.deductions.models import DepartmentQuota
+    from billing.deductions.services.quotas import quota_plan_propose
+
+    plan = quota_plan_propose(actor=company.admin.user, year=2026)
+    rows = list(DepartmentQuota.objects.filter(plan=plan).order_by("pk"))
+    before = {row.pk: row.monthly_amount for row in rows}
+    client.force_login(company.admin.user)
+    page = client.post(
+        "/deductions/quotas/2026/",
+        {
+            "action": "amounts",
+            f"amount_{rows[0].pk}": "123.45",
+            f"amount_{rows[1].pk}": "12x",
+        },
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="123.45"' in html and 'value="12x"' in html
+    after = {row.pk: row.monthly_amount for row in DepartmentQuota.objects.all()}
+    assert after == before
