@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from billing.models import BillingPeriod
 from telephony_admin.core.excel import write_table
+from telephony_admin.core.money import to_money
 from telephony_admin.org.models import Department
 
 from .selectors import (
@@ -90,10 +91,6 @@ WIDTHS = (
 LANGUAGES = tuple(SHEETS)
 
 
-def _q(value) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
 def build_workbook(
     period: BillingPeriod, *, lang: str = "zh-hans"
 ) -> tuple[Workbook, Decimal]:
@@ -117,8 +114,8 @@ def _build(period: BillingPeriod, lang: str) -> tuple[Workbook, Decimal]:
                 row.employee.number,
                 row.employee.name,
                 row.employee.department.name,
-                *(_q(row.amounts[c]) for c in COLUMNS),
-                _q(row.total),
+                *(to_money(row.amounts[c]) for c in COLUMNS),
+                to_money(row.total),
             )
             for row in people
         ),
@@ -131,10 +128,10 @@ def _build(period: BillingPeriod, lang: str) -> tuple[Workbook, Decimal]:
         (
             (
                 r.department.name,
-                _q(r.quota) if r.quota is not None else None,
-                _q(r.actual),
-                _q(r.saving),
-                _q(r.excess),
+                to_money(r.quota) if r.quota is not None else None,
+                to_money(r.actual),
+                to_money(r.saving),
+                to_money(r.excess),
             )
             for r in statement(period.month, Department.objects.all())
         ),
@@ -152,17 +149,17 @@ def _build(period: BillingPeriod, lang: str) -> tuple[Workbook, Decimal]:
                 i.line,
                 i.called,
                 i.call_class,
-                _q(i.charge),
+                to_money(i.charge),
                 i.reason,
-                _q(i.multiplier),
-                _q(i.amount),
+                to_money(i.multiplier),
+                to_money(i.amount),
             )
             for i in items
         ),
         widths=WIDTHS[2],
     )
     total = sum((row.total for row in people), ZERO)
-    return book, _q(total)
+    return book, to_money(total)
 
 
 def workbook_bytes(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Window
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import LONG_DISTANCE, BillingPeriod, CallClass, CallFlag, CallRecord
 from telephony_admin.core import config
+from telephony_admin.core.money import to_money
 from telephony_admin.core.services import audit_record, notify
 from telephony_admin.org.models import Department, Employee
 
@@ -37,7 +38,6 @@ from ..models import (
 )
 from .periods import ensure_open
 
-CENT = Decimal("0.01")
 NOT_AUDITED = (
     CallClass.INTERNAL,
     CallClass.EMERGENCY,
@@ -56,10 +56,6 @@ FIELDS = (
     "charge",
     "ip_prefix",
 )
-
-
-def money(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -112,7 +108,7 @@ class _Builder:
             charge=row["charge"],
             multiplier=multiplier,
             fine=fine,
-            amount=money(row["charge"] * multiplier + fine),
+            amount=to_money(row["charge"] * multiplier + fine),
             **extra,
         )
 

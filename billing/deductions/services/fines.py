@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from telephony_admin.core import config
+from telephony_admin.core.money import to_money
 from telephony_admin.core.services import audit_record, notify
 from telephony_admin.org.access import require
 from telephony_admin.org.models import Employee
 
 from ..errors import DeductionError
 from ..models import Fine, FineType
-from .audits import money
 from .periods import ensure_open, period_for
 
 STANDARD = {
@@ -51,12 +51,14 @@ def fine_record(
             _("The multiple must be between 1 and %(most)s.") % {"most": most},
             field="multiplier",
         )
-    base = money(base_amount if base_amount is not None else standard_fine(fine_type))
+    base = to_money(
+        base_amount if base_amount is not None else standard_fine(fine_type)
+    )
     if base < 0:
         raise DeductionError(_("A fine cannot be negative."), field="base_amount")
     if not (reason or "").strip():
         raise DeductionError(_("Give the reason."), field="reason")
-    amount = money(base * multiplier)
+    amount = to_money(base * multiplier)
     supervisor = employee.supervisor
     share = config.get("deductions.supervisor_share_percent")
     fine = Fine.objects.create(
@@ -68,7 +70,7 @@ def fine_record(
         base_amount=base,
         multiplier=multiplier,
         amount=amount,
-        supervisor_amount=money(amount * share / 100)
+        supervisor_amount=to_money(amount * share / 100)
         if supervisor
         else Decimal("0.00"),
         reason=reason.strip()[:300],

@@ -32,7 +32,6 @@ from ..models import (
     QuotaOverride,
     QuotaPlan,
 )
-from .audits import money
 from .periods import ensure_month_open
 
 QUOTA_PLAN_KIND = "quota_plan"
@@ -84,7 +83,7 @@ def quota_plan_propose(*, actor, year: int) -> QuotaPlan:
         .annotate(total=Sum("monthly_amount"))
     }
     for department in Department.objects.all():
-        amount = money(
+        amount = to_money(
             staff[department.pk] * per_staff
             + managers[department.pk] * per_manager
             + duty.get(department.pk, Decimal(0))
@@ -117,7 +116,7 @@ def department_quota_set(
     if monthly_amount < 0:
         raise DeductionError(_("A quota cannot be negative."), field="monthly_amount")
     previous = quota.monthly_amount
-    quota.monthly_amount = money(monthly_amount)
+    quota.monthly_amount = to_money(monthly_amount)
     quota.save(update_fields=["monthly_amount"])
     audit_record(
         actor=actor,
@@ -149,7 +148,7 @@ def line_quota_set(
     quota, _created = LineQuota.objects.update_or_create(
         plan=plan,
         line=line,
-        defaults={"monthly_amount": money(monthly_amount), "is_duty": is_duty},
+        defaults={"monthly_amount": to_money(monthly_amount), "is_duty": is_duty},
     )
     audit_record(
         actor=actor,
@@ -219,7 +218,7 @@ def quota_month_set(
         department=department,
         month=month,
         defaults={
-            "amount": money(amount),
+            "amount": to_money(amount),
             "reason": reason.strip()[:300],
             "changed_by": actor,
         },
