@@ -24,6 +24,37 @@ class RequestStatus(models.TextChoices):
     FULFILLED = "fulfilled", _("Fulfilled")
 
 
+class ApprovalSubject(models.Model):
+    """A request decided through its one shared ``approvals.ApprovalRequest``."""
+
+    approval = models.OneToOneField(
+        "approvals.ApprovalRequest",
+        verbose_name=_("approval"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PendingRequest(ApprovalSubject):
+    """A request whose status follows its approval (pending, approved, ...)."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.PENDING,
+        db_index=True,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class DepartmentLineLimit(models.Model):
     """How many local and long-distance lines a department may have (R-EXT-3).
 
@@ -48,7 +79,7 @@ class DepartmentLineLimit(models.Model):
         return str(self.department)
 
 
-class PermissionApplication(models.Model):
+class PermissionApplication(PendingRequest):
     """电话申请表: a higher class of service or a paid feature for a line (R-EXT-4)."""
 
     line = models.ForeignKey(
@@ -75,21 +106,6 @@ class PermissionApplication(models.Model):
     requested_features = models.JSONField(_("paid features"), default=list, blank=True)
     reason = models.TextField(_("reason"))
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=RequestStatus.choices,
-        default=RequestStatus.PENDING,
-        db_index=True,
-    )
-    approval = models.OneToOneField(
-        "approvals.ApprovalRequest",
-        verbose_name=_("approval"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     exceeds_limit = models.BooleanField(
         _("exceeds the department limit"), default=False
     )
@@ -133,7 +149,7 @@ class PermissionApplication(models.Model):
         return feature_labels(self.requested_features)
 
 
-class EquipmentRequest(models.Model):
+class EquipmentRequest(PendingRequest):
     """电话配置申请表: new phones for a department (R-EXT-5)."""
 
     department = models.ForeignKey(
@@ -157,21 +173,6 @@ class EquipmentRequest(models.Model):
     quantity = models.PositiveSmallIntegerField(_("quantity"))
     needed_by = models.DateField(_("needed by"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=RequestStatus.choices,
-        default=RequestStatus.PENDING,
-        db_index=True,
-    )
-    approval = models.OneToOneField(
-        "approvals.ApprovalRequest",
-        verbose_name=_("approval"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     lines = models.ManyToManyField(
         Line, verbose_name=_("lines provided"), blank=True, related_name="+"
     )
@@ -286,7 +287,7 @@ class LDRegion(models.TextChoices):
     INTERNATIONAL = "international", _("International")
 
 
-class LongDistanceRequest(models.Model):
+class LongDistanceRequest(ApprovalSubject):
     """长途电话申请单 (R-LD-1..3).
 
     ``placed_now`` marks an urgent call administration let through while the head
@@ -339,14 +340,6 @@ class LongDistanceRequest(models.Model):
         choices=LDStatus.choices,
         default=LDStatus.PENDING,
         db_index=True,
-    )
-    approval = models.OneToOneField(
-        "approvals.ApprovalRequest",
-        verbose_name=_("approval"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     placed_now = models.BooleanField(_("placed before approval"), default=False)
     placed_at = models.DateTimeField(_("allowed at"), null=True, blank=True)
