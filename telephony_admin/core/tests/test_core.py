@@ -79,3 +79,12 @@ def test_excel_cells_never_carry_formulas_from_user_text(tmp_path):
     assert sheet["A2"].data_type == "s" and not str(sheet["A2"].value).startswith("=")
     assert sheet["B2"].value == 1.5 and sheet["B2"].number_format == "#,##0.00"
     assert sheet.freeze_panes == "A2"
+
+
+def test_home_page_has_a_fixed_number_of_queries(
+    client, company, django_assert_max_num_queries
+):
+    for user in (company.admin.user, company.head_sales.user, company.employee.user):
+        client.force_login(user)
+        with django_assert_max_num_queries(60):
+            assert client.get("/").status_code == 200
