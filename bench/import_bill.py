@@ -129,8 +129,34 @@ def bare_copy(path: Path) -> tuple[float, float | None]:
     return elapsed, (after - cpu if cpu is not None and after is not None else None)
 
 
+PHASES: dict[str, float] = {}
+
+
+def time_phases() -> None:
+    """Time the writer's two phases (COPY; index, de-duplicate, attach)."""
+    from billing.importers import writers
+
+    def timed(name, method):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                PHASES[name] = time.perf_counter() - started
+
+        return wrapper
+
+    cls = writers.PostgresWriter
+    if not hasattr(cls, "_bench_timed"):
+        cls.write = timed("parse + COPY", cls.write)
+        cls.finish = timed("indexes + attach", cls.finish)
+        cls._bench_timed = True
+
+
 def real_import(path: Path, month: str):
     from billing.services import bill_import_create, bill_import_run, parse_month
+
+    time_phases()
 
     started = time.perf_counter()
     with open(path, "rb") as source:
@@ -188,6 +214,8 @@ def one_run(path: Path, args, first: bool) -> dict:
         f"(unattributed {bill_import.rows_unattributed}, "
         f"flagged {bill_import.rows_flagged}, total {bill_import.total_charge})"
     )
+    if PHASES:
+        print("phases: " + ", ".join(f"{k} {v:.2f}s" for k, v in PHASES.items()))
     print(f"bare COPY: {reference:.2f}s = {args.rows / reference:,.0f} rows/s")
     print(f"ratio import / bare COPY: {elapsed / reference:.2f}x")
     print(f"peak RSS: {peak_mb:.0f} MB")

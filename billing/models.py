@@ -311,6 +311,14 @@ class CallRecord(models.Model):
     seconds). The importer writes ids it has just validated (its own period, carrier
     and import; department and owner from the extensions selector), and ``PROTECT``
     is still enforced by Django when the referenced rows are deleted.
+
+    On PostgreSQL the table is partitioned by ``bill_import`` (migration 0006): each
+    import is loaded into a table of its own, its indexes are built once, and it is
+    attached as a partition; rows written through the ORM land in the default
+    partition. A unique constraint of a partitioned table must hold the partition
+    key, so the natural key is unique per import in the database; the importer
+    drops a call that another import of the same carrier already holds (calls in the
+    days two months' bills share, R-BIL-2) before the new rows become visible.
     """
 
     period = models.ForeignKey(
@@ -381,7 +389,8 @@ class CallRecord(models.Model):
         verbose_name = _("call record")
         verbose_name_plural = _("call records")
         constraints = [
-            # R-BIL-2: the same call imported twice is stored once.
+            # R-BIL-2: the same call imported twice is stored once (within an import
+            # here; across imports the importer checks, see the class docstring).
             models.UniqueConstraint(
                 fields=[
                     "line_number",
@@ -389,6 +398,7 @@ class CallRecord(models.Model):
                     "called_number",
                     "duration_seconds",
                     "carrier",
+                    "bill_import",
                 ],
                 name="callrecord_natural_key",
             ),

@@ -202,6 +202,11 @@ def _run(bill_import: BillImport, reporter) -> None:
             period = BillingPeriod.objects.select_for_update().get(
                 pk=bill_import.period_id
             )
+            # One import per carrier at a time: each checks the carrier's other
+            # bills for shared calls (R-BIL-2) against committed rows.
+            Carrier.objects.select_for_update().filter(
+                pk=bill_import.carrier_id
+            ).exists()
             if bill_import.dry_run:
                 _dry_run(bill_import, make_records, parsers)
                 return
@@ -267,23 +272,30 @@ def _unchanged(bill_import: BillImport) -> bool:
 
 
 def _import(bill_import: BillImport, make_records, parsers) -> None:
-    # R-BIL-2: a corrected bill replaces the carrier's month (same transaction).
-    replaced = CallRecord.objects.filter(
-        carrier_id=bill_import.carrier_id, period_id=bill_import.period_id
-    )
-    replaced_count = replaced._raw_delete(replaced.db)
     writer = writer_for(
         period_id=bill_import.period_id,
         carrier_id=bill_import.carrier_id,
         import_id=bill_import.pk,
     )
-    inserted, duplicates = writer.write(make_records)
+    writer.write(make_records)
     summary = parsers[-1].summary
     if summary.error_count:
         raise ImportRefused(
             _("The bill was refused: %(count)s errors; nothing was imported.")
             % {"count": summary.error_count}
         )
+    # R-BIL-2: a corrected bill replaces the carrier's month (same transaction);
+    # calls another of the carrier's bills already holds are not counted twice.
+    replaced_ids = list(
+        BillImport.objects.filter(
+            carrier_id=bill_import.carrier_id, period_id=bill_import.period_id
+        )
+        .exclude(pk=bill_import.pk)
+        .values_list("pk", flat=True)
+    )
+    inserted, duplicates, replaced_count = writer.finish(
+        replaced_import_ids=replaced_ids
+    )
     _summarise(bill_import, summary)
     bill_import.rows_imported = inserted
     bill_import.rows_duplicate = duplicates

@@ -99,6 +99,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL memory for building an imported bill's indexes (one sort per index).
+BILL_IMPORT_INDEX_MEMORY = env.str("BILL_IMPORT_INDEX_MEMORY", default="256MB")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

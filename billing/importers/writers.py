@@ -1,10 +1,11 @@
 """Writing the parsed calls: PostgreSQL ``COPY`` (streamed) or batched inserts.
 
 Both run inside the import's transaction, so a refused bill leaves nothing behind.
-On PostgreSQL the rows are streamed straight into ``billing_callrecord`` with COPY; if
-the bill repeats a call already stored (the natural key, R-BIL-2) the COPY is rolled
-back to a savepoint and the rows go through a temporary staging table and
-``INSERT ... ON CONFLICT DO NOTHING`` instead, counting the duplicates.
+On PostgreSQL the rows are COPYed into a table of the import's own, which gets the
+call table's indexes in one build each and is then attached as the import's
+partition of ``billing_callrecord`` (see ``PostgresWriter``); elsewhere they are
+inserted in batches (``OrmWriter``). Both drop a call the bill repeats, or that
+another of the carrier's bills already holds (the natural key, R-BIL-2).
 
 The COPY is pipelined: a producer thread parses the bill and formats COPY text
 while the connection's thread sends the previous piece (psycopg2 releases the GIL
@@ -17,16 +18,18 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
-from ..models import CallRecord
+from ..models import BillImport, CallRecord, ImportStatus
 from .pipeline import Pause, Progress
 
 COLUMNS = (
@@ -47,10 +50,19 @@ COLUMNS = (
     "owner_id",
     "raw",
 )
-NATURAL_KEY = ("line_number", "started_at", "called_number", "duration_seconds")
+CALL_TABLE = CallRecord._meta.db_table
+NATURAL_KEY_NAME = "callrecord_natural_key"
+NATURAL_KEY = (
+    "line_number",
+    "started_at",
+    "called_number",
+    "duration_seconds",
+    "carrier_id",
+)
 BATCH = 2000
-SORT_WINDOW = 65_536  # rows sorted by call time before each send (about 15 MB)
+SEND_WINDOW = 65_536  # rows formatted before each send (about 15 MB)
 QUEUE_DEPTH = 2  # windows formatted ahead of the sender
+_INDEX_TARGET = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON (?:ONLY )?\S+ ")
 NULL = "\\N"
 BACKSLASH = "\\"
 
@@ -85,13 +97,12 @@ class _End:
 class Producer(threading.Thread):
     """Runs the parser and formats COPY text (UTF-8 bytes) into a small queue.
 
-    Rows are sent in windows of ``window`` rows sorted by call time: the B-tree
-    indexes on (…, started_at) then take them in sweeps rather than at random
-    places. At a ``Pause`` the window is flushed and the producer waits until the
-    connection's thread has resolved it.
+    Rows are sent in windows of ``window`` rows (the table being filled has no
+    index yet, so their order does not matter). At a ``Pause`` the window is flushed
+    and the producer waits until the connection's thread has resolved it.
     """
 
-    def __init__(self, batches: Iterator, prefix: str, window: int = SORT_WINDOW):
+    def __init__(self, batches: Iterator, prefix: str, window: int = SEND_WINDOW):
         super().__init__(name="bill-copy-producer", daemon=True)
         self.batches = batches
         self.prefix = prefix
@@ -134,9 +145,6 @@ class Producer(threading.Thread):
 
     def _flush(self, lines: list[bytes]) -> None:
         if lines:
-            # Each line starts with its local call time ("YYYY-MM-DD HH:MM:SS+hhmm"):
-            # sorting the texts sorts by call time.
-            lines.sort()
             self._put(b"".join(lines))
             lines.clear()
 
@@ -212,35 +220,172 @@ class CopyStream:
 
 
 class PostgresWriter:
-    """COPY into the calls table; staging + ON CONFLICT when a call repeats."""
+    """COPY into a table of the import's own, then index it and attach it.
+
+    ``write`` COPYs the calls into ``billing_callrecord_i<import id>``, a plain table
+    shaped like the call table with no index (nothing is visible to other sessions
+    yet). ``finish`` builds the call table's indexes on it in one sort each (the
+    unique natural key finds the bill's repeated calls), removes the calls another
+    import of the same carrier already holds, drops the partitions of the imports it
+    replaces, and attaches the table as the import's partition: all in the import's
+    transaction, so a refused or failed bill leaves nothing behind.
+    """
 
     def __init__(self, *, period_id: int, carrier_id: int, import_id: int):
+        self.period_id, self.carrier_id, self.import_id = (
+            period_id,
+            carrier_id,
+            import_id,
+        )
+        self.table = partition_name(import_id)
         self.prefix = f"{period_id}\t{carrier_id}\t{import_id}\t"
+        self.loaded = 0
 
-    def write(self, make_records: Callable[[], Iterator]) -> tuple[int, int]:
-        """Write the records; returns (inserted, duplicates). May call twice."""
-        cols = ", ".join(COLUMNS)
+    def write(self, make_records: Callable[[], Iterator]) -> int:
+        """COPY the records into the import's table; returns how many."""
+        table = self.table
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
-            try:
-                with transaction.atomic():
-                    count = self._copy(cursor, "billing_callrecord", make_records())
-                return count, 0
-            except IntegrityError:
-                pass
+            # Left by a database flush that kept the partition (tests) or by a
+            # crashed session: it can only hold this import's rows, and the import
+            # runs once.
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
             cursor.execute(
-                "CREATE TEMP TABLE billing_callrecord_staging ON COMMIT DROP AS "
-                f"SELECT {cols} FROM billing_callrecord WITH NO DATA"
+                f"CREATE TABLE {table} (LIKE {CALL_TABLE} INCLUDING DEFAULTS "
+                f"INCLUDING CONSTRAINTS, CONSTRAINT {table}_import "
+                f"CHECK (bill_import_id = {int(self.import_id)}))"
             )
-            count = self._copy(cursor, "billing_callrecord_staging", make_records())
+            self.loaded = self._copy(cursor, table, make_records())
+        return self.loaded
+
+    def finish(self, *, replaced_import_ids: list[int]) -> tuple[int, int, int]:
+        """Index, de-duplicate, replace and attach; ``(inserted, duplicates,
+        replaced)``."""
+        table = self.table
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO billing_callrecord ({cols}) "
-                f"SELECT {cols} FROM billing_callrecord_staging ORDER BY row_number "
-                "ON CONFLICT DO NOTHING"
+                "SET LOCAL maintenance_work_mem = %s",
+                [settings.BILL_IMPORT_INDEX_MEMORY],
             )
-            inserted = cursor.rowcount
-            cursor.execute("DROP TABLE billing_callrecord_staging")
-        return inserted, count - inserted
+            duplicates = self._build_indexes(cursor)
+            duplicates += self._drop_held_elsewhere(cursor, replaced_import_ids)
+            cursor.execute(f"ANALYZE {table}")
+            replaced = self._drop_replaced(cursor, replaced_import_ids)
+            cursor.execute(
+                f"ALTER TABLE {CALL_TABLE} ATTACH PARTITION {table} "
+                f"FOR VALUES IN ({int(self.import_id)})"
+            )
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_import")
+        return self.loaded - duplicates, duplicates, replaced
+
+    def _index_statements(self, cursor) -> tuple[list[str], str]:
+        """The call table's indexes, for the import's table (the unique natural key
+        separately); attaching adopts them instead of building its own."""
+        table = self.table
+        cursor.execute(
+            "SELECT c.conname, c.contype, pg_get_constraintdef(c.oid), "
+            "pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+            "AND c.conrelid = i.indrelid WHERE i.indrelid = %s::regclass "
+            "ORDER BY i.indexrelid",
+            [CALL_TABLE],
+        )
+        statements, natural_key = [], ""
+        for number, (name, kind, definition, index) in enumerate(cursor.fetchall()):
+            if kind in ("p", "u"):
+                sql = (
+                    f"ALTER TABLE {table} ADD CONSTRAINT {table}_c{number} {definition}"
+                )
+                if name == NATURAL_KEY_NAME:
+                    natural_key = sql
+                    continue
+            else:
+                sql = _INDEX_TARGET.sub(
+                    lambda m, n=number: (
+                        f"CREATE {m.group(1) or ''}INDEX {table}_x{n} ON {table} "
+                    ),
+                    index,
+                    count=1,
+                )
+            statements.append(sql)
+        return statements, natural_key
+
+    def _build_indexes(self, cursor) -> int:
+        """Build the indexes; returns the bill's repeated calls (removed first)."""
+        statements, natural_key = self._index_statements(cursor)
+        duplicates = 0
+        try:
+            with transaction.atomic():
+                cursor.execute(natural_key)
+        except IntegrityError:
+            # R-BIL-2: the same call twice in one bill is stored once (its first row).
+            key = " AND ".join(f"a.{c} = b.{c}" for c in NATURAL_KEY)
+            cursor.execute(
+                f"DELETE FROM {self.table} a USING {self.table} b "
+                f"WHERE {key} AND a.row_number > b.row_number"
+            )
+            duplicates = cursor.rowcount
+            cursor.execute(natural_key)
+        for sql in statements:
+            cursor.execute(sql)
+        return duplicates
+
+    def _drop_held_elsewhere(self, cursor, replaced_import_ids: list[int]) -> int:
+        """Remove calls another import of this carrier holds (R-BIL-2).
+
+        Two months' bills share a few days (calls just before or after the month):
+        only the imports whose calls overlap this one's in time are compared, and
+        only over the overlap, through their natural-key index.
+        """
+        table = self.table
+        cursor.execute(f"SELECT min(started_at), max(started_at) FROM {table}")
+        first, last = cursor.fetchone()
+        if first is None:
+            return 0
+        others = (
+            BillImport.objects.filter(
+                carrier_id=self.carrier_id, status=ImportStatus.SUCCEEDED
+            )
+            .exclude(pk=self.import_id)
+            .exclude(pk__in=replaced_import_ids)
+            .values_list("pk", "period_id")
+        )
+        key = " AND ".join(f"c.{column} = n.{column}" for column in NATURAL_KEY)
+        removed = 0
+        for other_id, period_id in others:
+            cursor.execute(
+                f"SELECT min(started_at), max(started_at) FROM {CALL_TABLE} "
+                "WHERE bill_import_id = %s AND period_id = %s",
+                [other_id, period_id],
+            )
+            low, high = cursor.fetchone()
+            if low is None or high < first or low > last:
+                continue
+            cursor.execute(
+                f"DELETE FROM {table} n USING {CALL_TABLE} c "
+                "WHERE c.bill_import_id = %s AND c.period_id = %s "
+                f"AND n.started_at BETWEEN %s AND %s AND {key}",
+                [other_id, period_id, max(low, first), min(high, last)],
+            )
+            removed += cursor.rowcount
+        return removed
+
+    def _drop_replaced(self, cursor, replaced_import_ids: list[int]) -> int:
+        """Drop the partitions of the imports this bill replaces (their rows in the
+        default partition are deleted); returns how many calls went."""
+        replaced = 0
+        for import_id in replaced_import_ids:
+            name = partition_name(import_id)
+            cursor.execute("SELECT to_regclass(%s)", [name])
+            if cursor.fetchone()[0] is None:
+                continue
+            cursor.execute(f"SELECT count(*) FROM {name}")
+            replaced += cursor.fetchone()[0]
+            cursor.execute(f"DROP TABLE {name}")
+        leftovers = CallRecord.objects.filter(
+            carrier_id=self.carrier_id, period_id=self.period_id
+        )
+        return replaced + leftovers._raw_delete(leftovers.db)
 
     def _copy(self, cursor, table: str, batches: Iterator) -> int:
         """COPY the records, pausing between COPY statements for the parser's queries."""
@@ -315,17 +460,41 @@ class OrmWriter:
                 raw=raw,
             )
 
-    def write(self, make_records: Callable[[], Iterator[tuple]]) -> tuple[int, int]:
+    def write(self, make_records: Callable[[], Iterator[tuple]]) -> int:
+        """Insert the records (a call repeated within the bill is stored once)."""
         objects = self._objects(make_records())
-        seen = 0
+        self.loaded = 0
         while True:
             batch = list(islice(objects, BATCH))
             if not batch:
                 break
-            seen += len(batch)
+            self.loaded += len(batch)
             CallRecord.objects.bulk_create(batch, ignore_conflicts=True)
+        return self.loaded
+
+    def finish(self, *, replaced_import_ids: list[int]) -> tuple[int, int, int]:
+        """Replace the carrier's month and drop calls another import of the carrier
+        already holds (R-BIL-2); ``(inserted, duplicates, replaced)``."""
+        calls = CallRecord.objects.filter(
+            carrier_id=self.carrier_id, period_id=self.period_id
+        )
+        replaced = calls.exclude(bill_import_id=self.import_id)
+        replaced_count = replaced._raw_delete(replaced.db)
+        key = " AND ".join(f"o.{c} = {CALL_TABLE}.{c}" for c in NATURAL_KEY)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {CALL_TABLE} WHERE bill_import_id = %s AND EXISTS "
+                f"(SELECT 1 FROM {CALL_TABLE} o WHERE o.bill_import_id <> %s "
+                f"AND {key})",
+                [self.import_id, self.import_id],
+            )
         inserted = CallRecord.objects.filter(bill_import_id=self.import_id).count()
-        return inserted, seen - inserted
+        return inserted, self.loaded - inserted, replaced_count
+
+
+def partition_name(import_id: int) -> str:
+    """The table (PostgreSQL partition) holding one import's calls."""
+    return f"{CALL_TABLE}_i{int(import_id)}"
 
 
 def writer_for(**ids) -> PostgresWriter | OrmWriter:

@@ -42,7 +42,7 @@ def bill_rows(count: int, *, lines: int = 3) -> list[list[str]]:
 def small_chunks(monkeypatch):
     monkeypatch.setattr(pipeline, "CHUNK", 4)
     monkeypatch.setattr(pipeline, "PROGRESS_EVERY", 5)
-    monkeypatch.setattr(writers, "SORT_WINDOW", 3)
+    monkeypatch.setattr(writers, "SEND_WINDOW", 3)
 
 
 def run_with_progress(path: Path, *, dry_run: bool = False):
