@@ -15,7 +15,7 @@ from billing.models import (
     PeriodStatus,
 )
 
-from .conftest import HEADER, ROWS
+from .conftest import HEADER, ROWS, at
 
 
 def one_row(**changes):
@@ -253,3 +253,73 @@ def test_postgres_copy_path_with_duplicates_and_refusal__R_BIL_2(
     assert CallRecord.objects.count() == 4  # the refused bill left nothing
     call = CallRecord.objects.get(called_number="82215279")
     assert call.started_at.isoformat() == "2026-10-07T23:45:07+00:00"
+
+
+# A call on the first night of November is on October's bill (grace days) and on
+# November's; another carrier's bill of the same call is a different record.
+SHARED = ["057187000001", "82215279", "2026-11-01 00:30:00", "60", "本地", "0.10"]
+OCTOBER = [*ROWS, SHARED]
+NOVEMBER = [
+    SHARED,
+    ["057187000002", "13705985840", "2026-11-03 09:00:00", "30", "本地移动", "0.10"],
+]
+
+
+def _months_share_one_call(write_bill, run_import):
+    october = run_import(write_bill(OCTOBER, name="october.csv"))
+    assert (october.rows_imported, october.rows_duplicate) == (5, 0)
+    november = run_import(write_bill(NOVEMBER, name="november.csv"), month="2026-11")
+    assert november.status == ImportStatus.SUCCEEDED
+    assert (november.rows_imported, november.rows_duplicate) == (1, 1)
+    assert CallRecord.objects.filter(called_number="82215279").count() == 2
+    shared = CallRecord.objects.get(started_at=at(2026, 11, 1, 0, 30))
+    assert shared.bill_import_id == october.pk
+    other = run_import(write_bill([SHARED], name="other.csv"), carrier="中国联通")
+    assert (other.rows_imported, other.rows_duplicate) == (1, 0)
+    # A corrected October replaces October's calls; the shared call (not on
+    # November's records) is October's again, once.
+    corrected = run_import(write_bill(OCTOBER[1:], name="october-2.csv"))
+    assert (corrected.rows_imported, corrected.rows_duplicate) == (4, 0)
+    assert corrected.rows_replaced == 5
+    assert CallRecord.objects.count() == 4 + 1 + 1
+    return october, november, corrected
+
+
+def test_a_call_on_two_months_bills_is_counted_once__R_BIL_2(write_bill, run_import):
+    _months_share_one_call(write_bill, run_import)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_each_import_is_a_partition_and_a_correction_drops_it__R_BIL_2(
+    write_bill, run_import
+):
+    from django.db import connection
+
+    from billing.importers.writers import partition_name
+
+    october, november, corrected = _months_share_one_call(write_bill, run_import)
+
+    def partitions():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c "
+                "ON c.oid = i.inhrelid WHERE i.inhparent = 'billing_callrecord'::regclass"
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    names = partitions()
+    assert partition_name(october.pk) not in names  # replaced by the correction
+    assert {partition_name(november.pk), partition_name(corrected.pk)} <= names
+    assert CallRecord.objects.filter(bill_import=corrected).count() == 4
+    refused = run_import(
+        write_bill([*ROWS[:2], [*ROWS[2][:5], "x"]], name="bad.csv"), month="2026-12"
+    )
+    assert refused.status == ImportStatus.FAILED
+    assert partition_name(refused.pk) not in partitions()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [partition_name(refused.pk)])
+        assert cursor.fetchone()[0] is None  # nothing left behind
+    # ORM writes (default partition) and look-ups by id still work across partitions.
+    call = CallRecord.objects.filter(bill_import=november).first()
+    assert CallRecord.objects.get(pk=call.pk) == call
