@@ -215,12 +215,16 @@ class BillParser:
         max_errors: int = 1000,
         stop_on_error: bool = True,
         progress: Callable[[float, int], None] | None = None,
+        row_offset: int = 0,
     ):
         self.reader = reader
         self.profile = profile or {}
         self.max_errors = max_errors
         self.stop_on_error = stop_on_error
         self.progress = progress
+        # Added to the row numbers after the header (a part of a bill read alone,
+        # see ``parallel``: its header line is followed by rows from further down).
+        self.row_offset = row_offset
         self.summary = Summary(encoding=reader.encoding)
         next_month = (period_start + timedelta(days=32)).replace(day=1)
         first = period_start - timedelta(days=grace_days)
@@ -292,6 +296,7 @@ class BillParser:
             row = self._find_header(rows)
             if row is None:
                 return
+            row += self.row_offset
             next_progress = PROGRESS_EVERY
             while True:
                 chunk = list(islice(rows, CHUNK))
