@@ -149,6 +149,7 @@ def time_phases() -> None:
     cls = writers.PostgresWriter
     if not hasattr(cls, "_bench_timed"):
         cls.write = timed("parse + COPY", cls.write)
+        cls.write_parallel = timed("parse + COPY in workers", cls.write_parallel)
         cls.finish = timed("indexes + attach", cls.finish)
         cls._bench_timed = True
 
@@ -202,8 +203,12 @@ def one_run(path: Path, args, first: bool) -> dict:
     load_before = load()
     reference, reference_cpu = bare_copy(path)
     py_before, pg_before = own_cpu(), backend_cpu()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers_before = children.ru_utime + children.ru_stime
     bill_import, elapsed = real_import(path, args.month)
     py_cpu, pg_after = own_cpu() - py_before, backend_cpu()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = children.ru_utime + children.ru_stime - workers_before
     pg_cpu = pg_after - pg_before if pg_before is not None and pg_after else None
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = bill_import.rows_imported
@@ -221,7 +226,8 @@ def one_run(path: Path, args, first: bool) -> dict:
     print(f"peak RSS: {peak_mb:.0f} MB")
     if pg_cpu is not None and reference_cpu:
         print(
-            f"CPU: import {py_cpu:.1f}s Python + {pg_cpu:.1f}s PostgreSQL; "
+            f"CPU: import {py_cpu:.1f}s Python + {worker_cpu:.1f}s Python workers + "
+            f"{pg_cpu:.1f}s PostgreSQL (this connection); "
             f"bare COPY {reference_cpu:.1f}s PostgreSQL"
         )
     print(f"load average before {load_before}, after {load()}")

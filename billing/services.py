@@ -11,8 +11,10 @@ import re
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Min, Q
@@ -25,9 +27,10 @@ from telephony_admin.org.access import require
 from telephony_admin.org.models import Department, Employee
 
 from .errors import BillingError, ImportRefused, PeriodClosed
+from .importers import parallel
 from .importers.pipeline import BillParser, Progress
 from .importers.readers import EXTENSIONS, UnreadableFile, open_rows
-from .importers.writers import writer_for
+from .importers.writers import PostgresWriter, drop_load_table, writer_for
 from .models import (
     BillImport,
     BillingPeriod,
@@ -182,17 +185,20 @@ def _summarise(bill_import: BillImport, summary) -> None:
 
 
 def _run(bill_import: BillImport, reporter) -> None:
-    parsers: list[BillParser] = []
+    parsers: list = []
+    options = {
+        "period_start": bill_import.period.month,
+        "profile": bill_import.carrier.column_map,
+        "grace_days": config.get("billing.import_grace_days"),
+        "max_errors": config.get("billing.import_max_errors_listed"),
+        "stop_on_error": not bill_import.dry_run,
+    }
 
     def make_records():
         parser = BillParser(
             reader=open_rows(bill_import.file.path, bill_import.original_name),
-            period_start=bill_import.period.month,
-            profile=bill_import.carrier.column_map,
-            grace_days=config.get("billing.import_grace_days"),
-            max_errors=config.get("billing.import_max_errors_listed"),
-            stop_on_error=not bill_import.dry_run,
             progress=reporter,
+            **options,
         )
         parsers.append(parser)
         return parser.batches()
@@ -204,18 +210,20 @@ def _run(bill_import: BillImport, reporter) -> None:
             )
             # One import per carrier at a time: each checks the carrier's other
             # bills for shared calls (R-BIL-2) against committed rows.
-            Carrier.objects.select_for_update().filter(
-                pk=bill_import.carrier_id
-            ).exists()
+            Carrier.objects.select_for_update().get(pk=bill_import.carrier_id)
             if bill_import.dry_run:
                 _dry_run(bill_import, make_records, parsers)
                 return
             _refuse_closed(period)
             if _unchanged(bill_import):
                 return
-            _import(bill_import, make_records, parsers)
+            _import(bill_import, make_records, parsers, options, reporter)
     except ImportRefused:
+        drop_load_table(bill_import.pk)
         _summarise(bill_import, parsers[-1].summary)
+        raise
+    except BaseException:
+        drop_load_table(bill_import.pk)
         raise
 
 
@@ -271,13 +279,25 @@ def _unchanged(bill_import: BillImport) -> bool:
     return True
 
 
-def _import(bill_import: BillImport, make_records, parsers) -> None:
+def _import(bill_import: BillImport, make_records, parsers, options, reporter) -> None:
     writer = writer_for(
         period_id=bill_import.period_id,
         carrier_id=bill_import.carrier_id,
         import_id=bill_import.pk,
     )
-    writer.write(make_records)
+    plan = None
+    if isinstance(writer, PostgresWriter) and settings.BILL_IMPORT_WORKERS > 1:
+        plan = parallel.plan(
+            bill_import.file.path,
+            name=bill_import.original_name,
+            profile=options["profile"],
+            workers=settings.BILL_IMPORT_WORKERS,
+        )
+    if plan is not None:
+        summary = writer.write_parallel(plan, options=options, report=reporter)
+        parsers.append(SimpleNamespace(summary=summary))
+    else:
+        writer.write(make_records)
     summary = parsers[-1].summary
     if summary.error_count:
         raise ImportRefused(

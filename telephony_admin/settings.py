@@ -7,6 +7,7 @@ embedded defaults: a SQLite file under ``var/`` and Celery's filesystem broker, 
 """
 
 import hashlib
+import os
 from pathlib import Path
 
 import environ
@@ -101,6 +102,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL memory for building an imported bill's indexes (one sort per index).
 BILL_IMPORT_INDEX_MEMORY = env.str("BILL_IMPORT_INDEX_MEMORY", default="256MB")
+# Processes parsing a large CSV bill at once on PostgreSQL (1: one process).
+BILL_IMPORT_WORKERS = env.int(
+    "BILL_IMPORT_WORKERS", default=min(os.cpu_count() or 1, 4)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -21,12 +21,12 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 
 from ..models import BillImport, CallRecord, ImportStatus
@@ -90,6 +90,13 @@ class _Offsets(dict):
         return offset
 
 
+class _Texts(dict):
+    """COPY text of ids for ``%s``: NULL for None, the id itself otherwise."""
+
+    def __init__(self, ids):
+        super().__init__((i, NULL if i is None else i) for i in set(ids))
+
+
 class _End:
     """The producer is done."""
 
@@ -133,15 +140,49 @@ class Producer(threading.Thread):
         for ctype in {rec[6] for rec in batch} - escaped.keys():
             escaped[ctype] = _escape(ctype)
         self.count += len(batch)
-        return [
-            f"{start}{offsets[start[:10]]}\t{prefix}{row}\t{line}\t{called}\t"
-            f"{seconds}\t{charge}\t{escaped[ctype]}\t{cls}\t{ip}\t{flags}\t"
-            f"{NULL if dept is None else dept}\t"
-            f"{NULL if owner is None else owner}\t"
-            f"{_escape(raw) if BACKSLASH in raw else raw}\n".encode()
-            for (row, line, called, start, seconds, charge, ctype, cls, ip,
-                 flags, dept, owner, raw) in batch
-        ]  # fmt: skip
+        if not batch:
+            return []
+        # Column by column in C where the batch's calls share one UTC offset (the
+        # same text as the row-by-row f-string below).
+        (rows, lines, called, starts, seconds, charges, ctypes, classes, ips, flags,
+         departments, owners, raws) = zip(*batch, strict=True)  # fmt: skip
+        offset = self._offset(starts)
+        if offset is None:
+            return [
+                f"{start}{offsets[start[:10]]}\t{prefix}{row}\t{line}\t{called}\t"
+                f"{seconds}\t{charge}\t{escaped[ctype]}\t{cls}\t{ip}\t{flags}\t"
+                f"{NULL if dept is None else dept}\t"
+                f"{NULL if owner is None else owner}\t"
+                f"{_escape(raw) if BACKSLASH in raw else raw}\n".encode()
+                for (row, line, called, start, seconds, charge, ctype, cls, ip,
+                     flags, dept, owner, raw) in batch
+            ]  # fmt: skip
+        if BACKSLASH in "".join(raws):
+            raws = [_escape(raw) if BACKSLASH in raw else raw for raw in raws]
+        fixed = f"{offset}\t{prefix}".replace("%", "%%")
+        template = "%s" + fixed + "\t".join(["%s"] * 12) + "\n"
+        columns = zip(
+            starts, rows, lines, called, seconds, charges,
+            map(escaped.__getitem__, ctypes), classes, ips, flags,
+            map(_Texts(departments).__getitem__, departments),
+            map(_Texts(owners).__getitem__, owners), raws,
+            strict=True,
+        )  # fmt: skip
+        return list(map(str.encode, map(template.__mod__, columns)))
+
+    def _offset(self, starts: tuple[str, ...]) -> str | None:
+        """The UTC offset text of all these local times, if they have one."""
+        try:
+            first = date.fromisoformat(min(starts)[:10])
+            last = date.fromisoformat(max(starts)[:10])
+        except (TypeError, ValueError):
+            return None
+        offsets = self.offsets
+        found = {
+            offsets[(first + timedelta(days=n)).isoformat()]
+            for n in range((last - first).days + 1)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _flush(self, lines: list[bytes]) -> None:
         if lines:
@@ -388,22 +429,90 @@ class PostgresWriter:
         return replaced + leftovers._raw_delete(leftovers.db)
 
     def _copy(self, cursor, table: str, batches: Iterator) -> int:
-        """COPY the records, pausing between COPY statements for the parser's queries."""
-        sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
-        producer = Producer(batches, self.prefix)
-        producer.start()
-        try:
-            while True:
-                stream = CopyStream(producer)
-                with connection.wrap_database_errors:
-                    cursor.cursor.copy_expert(sql, stream, 1 << 16)
-                if stream.paused is None:
-                    break
-                stream.paused.resolve()
-                producer.resumed.set()
-        finally:
-            producer.stop()
-        return producer.count
+        return copy_records(cursor, table, self.prefix, batches)
+
+    def write_parallel(self, plan, *, options: dict, report=None):
+        """Parse and COPY the bill in several processes (``parallel``); returns
+        the merged ``Summary``. The import's table is created and committed first
+        so that every worker sees it; ``drop_load_table`` removes it on failure."""
+        from . import parallel
+
+        table = self.table
+        with side_connection() as side, side.cursor() as cursor:
+            _sweep_orphans(cursor, keep=table)
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(
+                f"CREATE TABLE {table} (LIKE {CALL_TABLE} INCLUDING DEFAULTS "
+                f"INCLUDING CONSTRAINTS, CONSTRAINT {table}_import "
+                f"CHECK (bill_import_id = {int(self.import_id)}))"
+            )
+        self.loaded, summary = parallel.run(
+            plan, table=table, prefix=self.prefix, options=options, report=report
+        )
+        return summary
+
+
+def copy_records(cursor, table: str, prefix: str, batches: Iterator) -> int:
+    """COPY the parser's records into ``table``, pausing between COPY statements for
+    the parser's queries; returns how many."""
+    sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
+    producer = Producer(batches, prefix)
+    producer.start()
+    try:
+        while True:
+            stream = CopyStream(producer)
+            with connection.wrap_database_errors:
+                cursor.cursor.copy_expert(sql, stream, 1 << 16)
+            if stream.paused is None:
+                break
+            stream.paused.resolve()
+            producer.resumed.set()
+    finally:
+        producer.stop()
+    return producer.count
+
+
+@contextlib.contextmanager
+def side_connection():
+    """A second, autocommit connection (DDL that must be committed on its own)."""
+    side = connections.create_connection("default")
+    try:
+        yield side
+    finally:
+        side.close()
+
+
+def _unattached_load_tables(cursor) -> list[str]:
+    cursor.execute(
+        "SELECT relname FROM pg_class WHERE relkind = 'r' AND NOT relispartition "
+        "AND relname LIKE %s",
+        [CALL_TABLE.replace("_", "\\_") + "\\_i%"],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _sweep_orphans(cursor, *, keep: str) -> None:
+    """Drop the tables of parallel imports that died before attaching them."""
+    running = {
+        partition_name(pk)
+        for pk in BillImport.objects.filter(status=ImportStatus.RUNNING).values_list(
+            "pk", flat=True
+        )
+    }
+    for name in _unattached_load_tables(cursor):
+        if name != keep and name not in running:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def drop_load_table(import_id: int) -> None:
+    """After a failed import: drop its table if it was created outside the import's
+    transaction (parallel path) and not attached. Call after the rollback."""
+    if connection.vendor != "postgresql":
+        return
+    name = partition_name(import_id)
+    with side_connection() as side, side.cursor() as cursor:
+        if name in _unattached_load_tables(cursor):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _aware(text: str, tz) -> datetime:

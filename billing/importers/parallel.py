@@ -1,0 +1,289 @@
+"""A large CSV bill parsed and COPYed by several processes at once (PostgreSQL).
+
+One Python process parses, classifies and attributes a few hundred thousand calls a
+second at best; a million-row bill would keep one core busy while the other waits.
+So the bill is cut into parts at line ends, one per worker, and each worker (a fork
+of the importing process, with its own database connection) runs the usual
+``BillParser`` over its part — the header line followed by its rows, numbered as in
+the file — and COPYs the calls into the import's table, which was created and
+committed beforehand so that every worker sees it. The rows are invisible to the
+rest of the application until the import's own transaction attaches the table as a
+partition; if anything fails the table is dropped (``drop_load_table``), so the bill
+still lands whole or not at all (R-BIL-2).
+
+Only plain files are cut: CSV in UTF-8 or GB18030 (a newline byte is never part of
+another character there) with no quote character (a quoted cell may hold a line
+break, and the row numbers would drift) and no bare carriage return. Everything
+else, and files under ``MIN_BYTES``, goes through the single-process path.
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+import os
+import time
+import traceback
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import connection, connections, transaction
+
+from .columns import match_header, missing_fields
+from .pipeline import HEADER_SEARCH_ROWS, BillParser, Summary
+from .readers import CSV_EXTENSIONS, CsvRows, _sniff_delimiter, detect_encoding
+
+MIN_BYTES = 4 << 20  # smaller bills: the single-process path is as fast
+HEADER_PROBE = 1 << 16
+POLL_SECONDS = 0.25
+ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "gb18030": "gb18030"}
+
+# The parent's database connections, kept referenced in a worker (never closed
+# there: closing would end the parent's session, which shares the socket).
+_INHERITED: list = []
+
+
+@dataclass
+class Part:
+    index: int
+    start: int  # byte offset of the part's first line
+    end: int
+    first_row: int  # the file's row number of that line
+
+
+@dataclass
+class Plan:
+    path: str
+    encoding: str
+    header: bytes  # the header line, newline included, without a BOM
+    header_row: int
+    parts: list[Part]
+
+
+def plan(path: str, *, name: str, profile: dict | None, workers: int) -> Plan | None:
+    """How to cut the bill into ``workers`` parts, or None to read it in one."""
+    size = os.path.getsize(path)
+    if workers < 2 or size < MIN_BYTES or not name.lower().endswith(CSV_EXTENSIONS):
+        return None
+    reader = CsvRows(path)
+    encoding, delimiter = reader.encoding, reader.delimiter
+    reader.close()
+    if encoding not in ENCODINGS:
+        return None
+    with (
+        open(path, "rb") as handle,
+        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
+    ):
+        if data.find(b'"') != -1 or _count(data, b"\r") != _count(data, b"\r\n"):
+            return None
+        bom = 3 if encoding == "utf-8-sig" else 0
+        found = _header(
+            data[:HEADER_PROBE], bom, ENCODINGS[encoding], delimiter, profile
+        )
+        if found is None:
+            return None
+        header_row, header_end = found
+        header = data[bom:header_end]
+        step = (size - header_end) // workers
+        starts = [header_end]
+        for number in range(1, workers):
+            cut = data.find(b"\n", header_end + number * step) + 1
+            if cut <= starts[-1] or cut >= size:
+                break
+            starts.append(cut)
+        ends = [*starts[1:], size]
+        parts, row = [], header_row + 1
+        for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            parts.append(Part(index, start, end, row))
+            row += _count(data, b"\n", start, end)
+    if len(parts) < 2:
+        return None
+    return Plan(str(path), encoding, header, header_row, parts)
+
+
+def _count(data, needle: bytes, start: int = 0, end: int | None = None) -> int:
+    """Occurrences of ``needle`` in ``data[start:end]``, a block at a time."""
+    end = len(data) if end is None else end
+    count, block = 0, 1 << 22
+    while start < end:
+        stop = min(start + block, end)
+        # Overlap by len(needle) - 1 so a needle across two blocks counts once.
+        count += data[start : min(stop + len(needle) - 1, end)].count(needle)
+        start = stop
+    return count
+
+
+def _header(probe: bytes, bom: int, encoding: str, delimiter: str, profile):
+    """(row number, byte offset after it) of the header among the first lines."""
+    offset = bom
+    for number in range(1, HEADER_SEARCH_ROWS + 1):
+        end = probe.find(b"\n", offset)
+        if end == -1:
+            return None
+        try:
+            text = probe[offset:end].decode(encoding).rstrip("\r")
+        except UnicodeDecodeError:
+            return None
+        if not missing_fields(match_header(text.split(delimiter), profile or {})):
+            return number, end + 1
+        offset = end + 1
+    return None
+
+
+class PartFile(io.RawIOBase):
+    """A read-only file of the header line followed by the bytes of one part."""
+
+    def __init__(self, path: str, header: bytes, start: int, end: int):
+        super().__init__()
+        self.handle = open(path, "rb")  # noqa: SIM115 (closed by close())
+        self.header, self.start, self.end = header, start, end
+        self.size = len(header) + end - start
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, position: int, whence: int = 0) -> int:
+        if whence == io.SEEK_END:
+            position += self.size
+        elif whence == io.SEEK_CUR:
+            position += self.position
+        self.position = max(0, min(position, self.size))
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")
+        if self.position < len(self.header):
+            data = self.header[self.position : self.position + len(view)]
+        else:
+            offset = self.start + self.position - len(self.header)
+            self.handle.seek(offset)
+            data = self.handle.read(min(len(view), self.end - offset))
+        view[: len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+class PartRows(CsvRows):
+    """``CsvRows`` over the header line and one part of the bill."""
+
+    def __init__(self, plan_: Plan, part: Part):
+        raw = PartFile(plan_.path, plan_.header, part.start, part.end)
+        self.path = Path(plan_.path)
+        self.size = max(raw.size, 1)
+        self._raw = io.BufferedReader(raw, 1 << 20)
+        self._given = None
+        self.encoding = detect_encoding(self._raw)
+        self.delimiter = _sniff_delimiter(self._raw, self.encoding)
+
+
+def _own_connections() -> None:
+    """In a forked worker: new database connections, the parent's left alone."""
+    for alias in list(connections):
+        inherited = connections[alias]
+        _INHERITED.append(inherited)
+        connections[alias] = connections.create_connection(alias)
+
+
+def _work(plan_: Plan, part: Part, table, prefix, options, pipe, progress) -> None:
+    """A worker: parse one part and COPY its calls into ``table``; report back."""
+    from .writers import copy_records
+
+    _own_connections()
+    try:
+        reader = PartRows(plan_, part)
+
+        def report(fraction: float, rows: int) -> None:
+            progress[part.index * 2] = fraction
+            progress[part.index * 2 + 1] = rows
+
+        parser = BillParser(
+            reader=reader, progress=report, row_offset=part.first_row - 2, **options
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            count = copy_records(cursor, table, prefix, parser.batches())
+        pipe.send(("ok", count, parser.summary))
+    except BaseException:  # noqa: BLE001 (reported to the parent)
+        pipe.send(("error", traceback.format_exc(), None))
+    finally:
+        pipe.close()
+        os._exit(0)
+
+
+class WorkerFailed(RuntimeError):
+    pass
+
+
+def run(plan_: Plan, *, table: str, prefix: str, options: dict, report=None):
+    """Run one worker per part; returns (calls COPYed, merged ``Summary``)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    progress = context.Array("d", len(plan_.parts) * 2, lock=False)
+    workers = []
+    connection.ensure_connection()
+    for part in plan_.parts:
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_work,
+            args=(plan_, part, table, prefix, options, send, progress),
+            daemon=True,
+        )
+        process.start()
+        send.close()
+        workers.append((process, receive))
+    results: dict[int, tuple] = {}
+    try:
+        while len(results) < len(workers):
+            for index, (process, receive) in enumerate(workers):
+                if index in results:
+                    continue
+                if receive.poll():
+                    results[index] = receive.recv()
+                    if results[index][0] != "ok":
+                        raise WorkerFailed(results[index][1])
+                elif not process.is_alive() and not receive.poll():
+                    raise WorkerFailed(f"bill import worker {index} stopped")
+            if report is not None:
+                fractions = progress[0::2]
+                report(sum(fractions) / len(fractions), int(sum(progress[1::2])))
+            time.sleep(POLL_SECONDS if len(results) < len(workers) else 0)
+    finally:
+        for process, receive in workers:
+            if process.is_alive() and len(results) < len(workers):
+                process.terminate()
+            process.join()
+            receive.close()
+    count = sum(results[i][1] for i in range(len(workers)))
+    return count, merge([results[i][2] for i in range(len(workers))], plan_, options)
+
+
+def merge(summaries: list[Summary], plan_: Plan, options: dict) -> Summary:
+    """One summary of the parts' (in file order)."""
+    total = Summary(encoding=plan_.encoding, header_row=plan_.header_row)
+    total.rows_skipped = plan_.header_row - 1
+    total.total_charge = Decimal("0.00")
+    for part in summaries:
+        total.rows_read += part.rows_read
+        total.rows_valid += part.rows_valid
+        total.rows_skipped += part.rows_skipped
+        total.rows_unattributed += part.rows_unattributed
+        total.rows_flagged += part.rows_flagged
+        total.total_charge += part.total_charge
+        total.error_count += part.error_count
+        total.errors.extend(part.errors)
+        total.unattributed_numbers |= part.unattributed_numbers
+    del total.errors[options.get("max_errors", 1000) :]
+    return total
