@@ -83,8 +83,8 @@ def plan(path: str, *, name: str, profile: dict | None, workers: int) -> Plan | 
         )
         if found is None:
             return None
-        header_row, header_end = found
-        header = data[bom:header_end]
+        header_row, header_start, header_end = found
+        header = data[header_start:header_end]
         step = (size - header_end) // workers
         starts = [header_end]
         for number in range(1, workers):
@@ -115,7 +115,7 @@ def _count(data, needle: bytes, start: int = 0, end: int | None = None) -> int:
 
 
 def _header(probe: bytes, bom: int, encoding: str, delimiter: str, profile):
-    """(row number, byte offset after it) of the header among the first lines."""
+    """(row number, start, end offsets) of the header among the first lines."""
     offset = bom
     for number in range(1, HEADER_SEARCH_ROWS + 1):
         end = probe.find(b"\n", offset)
@@ -126,7 +126,7 @@ def _header(probe: bytes, bom: int, encoding: str, delimiter: str, profile):
         except UnicodeDecodeError:
             return None
         if not missing_fields(match_header(text.split(delimiter), profile or {})):
-            return number, end + 1
+            return number, offset, end + 1
         offset = end + 1
     return None
 

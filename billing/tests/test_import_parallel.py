@@ -1,0 +1,117 @@
+"""A bill parsed by several worker processes gives what one process gives (R-BIL-2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing.importers import parallel
+from billing.importers.writers import partition_name
+from billing.models import CallRecord, ImportStatus
+
+from .conftest import ROWS
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+FIELDS = (
+    "row_number",
+    "line_number",
+    "called_number",
+    "started_at",
+    "duration_seconds",
+    "charge",
+    "carrier_call_type",
+    "call_class",
+    "ip_prefix",
+    "flags",
+    "department_id",
+    "owner_id",
+    "raw",
+)
+
+
+def _rows(count=90):
+    rows = []
+    for n in range(count):
+        line = "057187000001" if n % 3 else "057187000002"
+        called = ["82215279", "1795101021535642", "13705985840", "16812345"][n % 4]
+        start = f"2026-10-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}:07"
+        rows.append([line, called, start, str(30 + n), "本地", f"0.{n % 9 + 1}0"])
+    return rows
+
+
+@pytest.fixture
+def workers(settings, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+
+    def use(count):
+        settings.BILL_IMPORT_WORKERS = count
+
+    return use
+
+
+def _calls(bill_import):
+    return sorted(
+        CallRecord.objects.filter(bill_import=bill_import).values_list(*FIELDS)
+    )
+
+
+def test_workers_store_what_one_process_stores(lines, write_bill, run_import, workers):
+    rows = _rows()
+    rows.insert(60, rows[5])  # the same call again, in another part
+    before = [["话费详单 2026年10月"], ["单位：杭州示例公司"]]
+    after = [[], ["合计", "", "", "", "", "46.50"]]
+    path = write_bill(rows, before=before, after=after)
+    plan = parallel.plan(str(path), name="bill.csv", profile={}, workers=3)
+    assert plan is not None and len(plan.parts) == 3
+    assert plan.header_row == 3 and plan.parts[0].first_row == 4
+
+    workers(1)
+    single = run_import(path)
+    workers(3)
+    several = run_import(path, carrier="中国联通")
+    assert single.status == several.status == ImportStatus.SUCCEEDED
+    for field in (
+        "rows_read",
+        "rows_imported",
+        "rows_duplicate",
+        "rows_skipped",
+        "rows_unattributed",
+        "rows_flagged",
+        "total_charge",
+    ):
+        assert getattr(single, field) == getattr(several, field), field
+    assert several.rows_duplicate == 1 and several.rows_skipped == 4
+    assert _calls(single) == _calls(several)
+
+
+def test_a_bad_row_in_a_later_part_refuses_the_bill_with_its_file_row(
+    lines, write_bill, run_import, workers
+):
+    from django.db import connection
+
+    rows = _rows()
+    rows[70][3] = "7 minutes"  # file row 72 (header is row 1)
+    rows[80][5] = "x"
+    workers(3)
+    result = run_import(write_bill(rows))
+    assert result.status == ImportStatus.FAILED
+    assert result.error_count == 2
+    assert [(e["row"], e["column"]) for e in result.errors] == [
+        (72, "通话时长(秒)"),
+        (82, "费用(元)"),
+    ]
+    assert CallRecord.objects.count() == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [partition_name(result.pk)])
+        assert cursor.fetchone()[0] is None  # the workers' table is gone
+
+
+def test_quoted_or_small_bills_are_read_by_one_process(write_bill, workers, tmp_path):
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(
+        '主叫号码,被叫号码,通话起始时间,通话时长,通话类型,费用\n"1","2",x,1,a,1\n'
+    )
+    assert parallel.plan(str(quoted), name="q.csv", profile={}, workers=2) is None
+    plain = write_bill(ROWS)
+    assert parallel.plan(str(plain), name="b.xlsx", profile={}, workers=2) is None
+    assert parallel.plan(str(plain), name="b.csv", profile={}, workers=1) is None
