@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "telephony_bench"
+DB = os.environ.get("BENCH_DB", "telephony_bench")
 
 
 def generate(rows: int, month: str) -> Path:

@@ -354,22 +354,27 @@ class PostgresWriter:
     def _build_indexes(self, cursor) -> int:
         """Build the indexes; returns the bill's repeated calls (removed first)."""
         statements, natural_key = self._index_statements(cursor)
-        duplicates = 0
+        duplicates = self._natural_key(cursor, natural_key)
+        for sql in statements:
+            cursor.execute(sql)
+        return duplicates
+
+    def _natural_key(self, cursor, sql: str) -> int:
+        """Build the unique natural key; the bill's repeated calls are removed
+        first if it has any (R-BIL-2: stored once, as its first row)."""
         try:
             with transaction.atomic():
-                cursor.execute(natural_key)
+                cursor.execute(sql)
+            return 0
         except IntegrityError:
-            # R-BIL-2: the same call twice in one bill is stored once (its first row).
             key = " AND ".join(f"a.{c} = b.{c}" for c in NATURAL_KEY)
             cursor.execute(
                 f"DELETE FROM {self.table} a USING {self.table} b "
                 f"WHERE {key} AND a.row_number > b.row_number"
             )
             duplicates = cursor.rowcount
-            cursor.execute(natural_key)
-        for sql in statements:
             cursor.execute(sql)
-        return duplicates
+            return duplicates
 
     def _drop_held_elsewhere(self, cursor, replaced_import_ids: list[int]) -> int:
         """Remove calls another import of this carrier holds (R-BIL-2).
