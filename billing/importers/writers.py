@@ -310,8 +310,11 @@ class PostgresWriter:
             )
             duplicates = self._build_indexes(cursor)
             duplicates += self._drop_held_elsewhere(cursor, replaced_import_ids)
-            # No ANALYZE here (half a second per million calls): autovacuum analyzes
-            # the new partition within a minute of the commit.
+            # Statistics for the planner from a small sample (6,000 rows instead of
+            # 30,000: a tenth of a second instead of half a second per million).
+            cursor.execute("SET LOCAL default_statistics_target = 20")
+            cursor.execute(f"ANALYZE {table}")
+            cursor.execute("RESET default_statistics_target")
             replaced = self._drop_replaced(cursor, replaced_import_ids)
             cursor.execute(
                 f"ALTER TABLE {CALL_TABLE} ATTACH PARTITION {table} "
