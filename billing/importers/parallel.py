@@ -19,13 +19,17 @@ else, and files under ``MIN_BYTES``, goes through the single-process path.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import mmap
 import os
-import time
+import pickle
+import select
+import signal
 import traceback
 from dataclasses import dataclass
 from decimal import Decimal
+from multiprocessing.sharedctypes import RawArray
 from pathlib import Path
 
 from django.db import connection, connections, transaction
@@ -196,12 +200,13 @@ def _own_connections() -> None:
         connections[alias] = connections.create_connection(alias)
 
 
-def _work(plan_: Plan, part: Part, table, prefix, options, pipe, progress) -> None:
-    """A worker: parse one part and COPY its calls into ``table``; report back."""
+def _work(plan_: Plan, part: Part, table, prefix, options, out: int, progress):
+    """A forked worker: parse one part, COPY its calls into ``table``, write the
+    pickled outcome to the pipe ``out`` and exit."""
     from .writers import copy_records
 
-    _own_connections()
     try:
+        _own_connections()
         reader = PartRows(plan_, part)
 
         def report(fraction: float, rows: int) -> None:
@@ -214,11 +219,13 @@ def _work(plan_: Plan, part: Part, table, prefix, options, pipe, progress) -> No
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
             count = copy_records(cursor, table, prefix, parser.batches())
-        pipe.send(("ok", count, parser.summary))
+        outcome = ("ok", count, parser.summary)
     except BaseException:  # noqa: BLE001 (reported to the parent)
-        pipe.send(("error", traceback.format_exc(), None))
+        outcome = ("error", traceback.format_exc(), None)
+    try:
+        with os.fdopen(out, "wb") as pipe:
+            pickle.dump(outcome, pipe)
     finally:
-        pipe.close()
         os._exit(0)
 
 
@@ -226,46 +233,57 @@ class WorkerFailed(RuntimeError):
     pass
 
 
+def _start(plan_: Plan, part: Part, table, prefix, options, progress):
+    """Fork a worker for ``part``; returns (pid, read end of its pipe).
+
+    ``os.fork`` rather than ``multiprocessing``: a Celery prefork pool process is
+    daemonic, and ``multiprocessing`` refuses to start children from one.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        os.close(read)
+        _work(plan_, part, table, prefix, options, write, progress)  # never returns
+    os.close(write)
+    return pid, read
+
+
 def run(plan_: Plan, *, table: str, prefix: str, options: dict, report=None):
     """Run one worker per part; returns (calls COPYed, merged ``Summary``)."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    progress = context.Array("d", len(plan_.parts) * 2, lock=False)
-    workers = []
+    progress = RawArray("d", len(plan_.parts) * 2)
     connection.ensure_connection()
-    for part in plan_.parts:
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_work,
-            args=(plan_, part, table, prefix, options, send, progress),
-            daemon=True,
-        )
-        process.start()
-        send.close()
-        workers.append((process, receive))
+    workers: dict[int, tuple[int, int]] = {}  # part -> (pid, pipe)
+    received: dict[int, bytearray] = {}
     results: dict[int, tuple] = {}
     try:
+        for part in plan_.parts:
+            workers[part.index] = _start(plan_, part, table, prefix, options, progress)
+            received[part.index] = bytearray()
         while len(results) < len(workers):
-            for index, (process, receive) in enumerate(workers):
-                if index in results:
+            pipes = {pipe: index for index, (_pid, pipe) in workers.items()
+                     if index not in results}  # fmt: skip
+            ready, _w, _x = select.select(list(pipes), [], [], POLL_SECONDS)
+            for pipe in ready:
+                index = pipes[pipe]
+                data = os.read(pipe, 1 << 16)
+                if data:
+                    received[index] += data
                     continue
-                if receive.poll():
-                    results[index] = receive.recv()
-                    if results[index][0] != "ok":
-                        raise WorkerFailed(results[index][1])
-                elif not process.is_alive() and not receive.poll():
+                if not received[index]:
                     raise WorkerFailed(f"bill import worker {index} stopped")
+                results[index] = pickle.loads(received[index])
+                if results[index][0] != "ok":
+                    raise WorkerFailed(results[index][1])
             if report is not None:
                 fractions = progress[0::2]
                 report(sum(fractions) / len(fractions), int(sum(progress[1::2])))
-            time.sleep(POLL_SECONDS if len(results) < len(workers) else 0)
     finally:
-        for process, receive in workers:
-            if process.is_alive() and len(results) < len(workers):
-                process.terminate()
-            process.join()
-            receive.close()
+        for index, (pid, pipe) in workers.items():
+            if index not in results:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+            os.close(pipe)
+            os.waitpid(pid, 0)
     count = sum(results[i][1] for i in range(len(workers)))
     return count, merge([results[i][2] for i in range(len(workers))], plan_, options)
 
