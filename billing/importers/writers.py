@@ -53,8 +53,8 @@ COLUMNS = (
 CALL_TABLE = CallRecord._meta.db_table
 NATURAL_KEY_NAME = "callrecord_natural_key"
 NATURAL_KEY = (
-    "line_number",
     "started_at",
+    "line_number",
     "called_number",
     "duration_seconds",
     "carrier_id",
