@@ -11,8 +11,10 @@ disagree both are kept and the call is flagged.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from itertools import compress
+from operator import itemgetter, not_
 
 from .models import LONG_DISTANCE, CallClass, CallFlag, NumberRule, RuleKind
 
@@ -87,6 +89,16 @@ class NumberPlan:
         # The class depends only on the first ``longest`` digits and the length of
         # the number (after the IP prefix and area code): memoised on that key.
         self._classes: dict[tuple[str, int], str] = {}
+        # For ``classify_many``: (class, ip prefix, flags) memoised on the first
+        # digits, the length and the carrier's text. Numbers without an IP prefix
+        # or the area code need only the first ``longest`` digits (at least 3, to
+        # tell): ``_simple``; the others ``_dialled`` on more digits.
+        short = max(self.longest, 3, len(local_area_code))
+        full = max(map(len, self.ip_prefixes), default=0) + len(local_area_code)
+        self._short = itemgetter(slice(0, short))
+        self._full = itemgetter(slice(0, max(full + self.longest, short)))
+        self._simple: dict[tuple[str, int, str], tuple[str, str, int, str]] = {}
+        self._dialled: dict[tuple[str, int, str], tuple[str, str, int, str]] = {}
 
     def classify(self, number: str) -> tuple[str, str]:
         """``(class, ip_prefix)`` of a normalised called number."""
@@ -106,6 +118,51 @@ class NumberPlan:
                 self._classes.clear()
             call_class = self._classes[key] = self._class_of(number)
         return call_class, ip
+
+    def classify_many(
+        self, numbers: Sequence[str], carrier_types: Sequence[str]
+    ) -> list[tuple[str, str, int, str]]:
+        """``(class, ip_prefix, flags, carrier text)`` of each normalised called
+        number, with the carrier's call-type text of the same row (unstripped, as in
+        the bill; stripped in the answer, as compared).
+
+        The same as ``classify`` and ``flags_for`` row by row, in C (``map``) with
+        one or two dictionary look-ups per number: the answer depends only on the
+        number's first digits, its length and the carrier's text.
+        """
+        found = self._lookup(self._simple, self._short, numbers, carrier_types)
+        if None not in found:
+            return found
+        missing = list(compress(range(len(found)), map(not_, found)))
+        numbers = list(map(numbers.__getitem__, missing))
+        carrier_types = list(map(carrier_types.__getitem__, missing))
+        dialled = self._lookup(self._dialled, self._full, numbers, carrier_types)
+        for index, result, number, kind in zip(
+            missing, dialled, numbers, carrier_types, strict=True
+        ):
+            found[index] = result or self._remember(number, kind)
+        return found
+
+    @staticmethod
+    def _lookup(memo, head, numbers, carrier_types) -> list:
+        keys = zip(map(head, numbers), map(len, numbers), carrier_types, strict=True)
+        return list(map(memo.get, keys))
+
+    def _remember(self, number: str, carrier_type: str) -> tuple[str, str, int, str]:
+        call_class, ip = self.classify(number)
+        text = carrier_type.strip()
+        result = (call_class, ip, int(self.flags_for(call_class, ip, text)), text)
+        area = self.local_area_code
+        if number[:3] not in self.ip_heads and not (
+            area and number.startswith(area) and len(number) - len(area) >= 7
+        ):
+            memo, head = self._simple, self._short
+        else:
+            memo, head = self._dialled, self._full
+        if len(memo) >= MEMO_LIMIT:  # bounded memory whatever the plan
+            memo.clear()
+        memo[head(number), len(number), carrier_type] = result
+        return result
 
     def _class_of(self, number: str) -> str:
         """The longest matching prefix whose length range fits."""

@@ -3,6 +3,14 @@
 Nothing loads the whole file: CSV is decoded through a ``TextIOWrapper`` into the
 ``csv`` reader; XLSX is read with openpyxl's read-only mode. Each reader also tells
 how far it got (0..1) for the progress bar.
+
+Most bills hold no quote at all: UTF-8 and GB18030 text is then read in blocks and
+split with ``str.split`` (about five times faster than the ``csv`` module), giving
+the very rows ``csv.reader`` would. At the first block with anything the split
+cannot treat exactly like ``csv`` (a quote, a bare carriage return, NUL, a very long
+line, bytes that do not decode), the file is read again from the start through
+``csv.reader``, skipping the rows already given, so quoting, row numbers and the
+point where an encoding error is reported are the ``csv`` module's own.
 """
 
 from __future__ import annotations
@@ -11,8 +19,10 @@ import codecs
 import csv
 import io
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
+from itertools import islice, repeat
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -21,6 +31,12 @@ CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 EXTENSIONS = CSV_EXTENSIONS + XLSX_EXTENSIONS
 SAMPLE = 1 << 20
+BLOCK = 1 << 18  # bytes read at a time by the split reader
+# Rows are given only once this many bytes after them have decoded: the text
+# wrapper of the ``csv`` path decodes 8 KB ahead, so if it fails later on, it fails
+# after the rows already given (the error is reported at the same row).
+MARGIN = 1 << 16
+SPLIT_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "gb18030": "gb18030"}
 
 
 class UnreadableFile(ValueError):
@@ -87,6 +103,7 @@ class CsvRows:
         self.path = Path(path)
         self.size = max(os.path.getsize(self.path), 1)
         self._raw = open(self.path, "rb")  # noqa: SIM115 (closed by close())
+        self._given: int | None = None  # bytes of the rows given by _split_rows
         try:
             self.encoding = detect_encoding(self._raw)
             self.delimiter = _sniff_delimiter(self._raw, self.encoding)
@@ -95,11 +112,94 @@ class CsvRows:
             raise
 
     def __iter__(self) -> Iterator[list]:
+        if self.encoding in SPLIT_ENCODINGS:
+            return self._split_rows()
+        return self._csv_rows(0)
+
+    def _split_rows(self) -> Iterator[list]:
+        """Rows of quote-free text by ``str.split``; ``_csv_rows`` for the rest.
+
+        In UTF-8 and GB18030 a newline byte is never part of another character, so
+        blocks cut after a newline decode on their own.
+        """
+        raw = self._raw
+        raw.seek(0)
+        self._given = 0
+        encoding = SPLIT_ENCODINGS[self.encoding]
+        held: deque[tuple[list[list], int]] = deque()  # (rows, bytes) not yet given
+        held_bytes = given = 0
+        carry = raw.read(len(codecs.BOM_UTF8)) if self.encoding == "utf-8-sig" else b""
+        if carry == codecs.BOM_UTF8:
+            carry = b""
+            self._given = len(codecs.BOM_UTF8)
+        while True:
+            block = raw.read(BLOCK)
+            if block:
+                data = carry + block
+                cut = data.rfind(b"\n") + 1
+                if not cut:
+                    carry = data
+                    continue
+                segment, carry = data[:cut], data[cut:]
+            else:
+                segment, carry = carry, b""
+            rows = self._split(segment, encoding)
+            if rows is None:
+                self._given = None
+                yield from self._csv_rows(given)
+                return
+            held.append((rows, len(segment)))
+            held_bytes += len(segment)
+            while len(held) > 1 and held_bytes - held[0][1] >= MARGIN:
+                rows, size = held.popleft()
+                held_bytes -= size
+                given += len(rows)
+                self._given += size
+                yield from rows
+            if not block:
+                break
+        for rows, size in held:
+            self._given += size
+            yield from rows
+
+    def _split(self, segment: bytes, encoding: str) -> list[list] | None:
+        """The rows of whole lines, or None when ``csv`` might read them otherwise."""
+        try:
+            text = segment.decode(encoding)
+        except UnicodeDecodeError:
+            return None
+        if '"' in text or "\x00" in text:
+            return None
+        newline = "\n"
+        if "\r" in text:
+            if text.count("\r") != text.count("\r\n"):  # a bare carriage return
+                return None
+            newline = "\r\n"
+            if text.count("\n") != text.count("\r\n"):  # mixed line ends
+                text = text.replace("\r\n", "\n")
+                newline = "\n"
+        lines = text.split(newline)
+        if lines[-1] == "":
+            lines.pop()
+        limit = csv.field_size_limit()
+        if len(text) > limit and max(map(len, lines)) > limit:
+            return None
+        rows = list(map(str.split, lines, repeat(self.delimiter)))
+        if "" in lines:  # a blank line is an empty row for csv
+            rows = [cells if cells != [""] else [] for cells in rows]
+        return rows
+
+    def _csv_rows(self, skip: int) -> Iterator[list]:
+        """``csv.reader`` over the file from its start, without the first rows."""
+        self._raw.seek(0)
         text = io.TextIOWrapper(
             self._raw, encoding=self.encoding, newline="", errors="strict"
         )
         try:
-            yield from csv.reader(text, delimiter=self.delimiter)
+            rows = csv.reader(text, delimiter=self.delimiter)
+            if skip:
+                deque(islice(rows, skip), maxlen=0)
+            yield from rows
         except UnicodeDecodeError as exc:
             raise UnreadableFile(
                 _("The file is not valid %(encoding)s text past this row.")
@@ -111,6 +211,8 @@ class CsvRows:
             ) from exc
 
     def fraction(self) -> float:
+        if self._given is not None:  # the split reader reads ahead of the rows given
+            return min(self._given / self.size, 1.0)
         try:
             return min(self._raw.tell() / self.size, 1.0)
         except (ValueError, OSError):

@@ -60,9 +60,15 @@ def run_with_progress(path: Path, *, dry_run: bool = False):
     return bill_import_run(bill_import_id=queued.pk, progress=True)
 
 
-def test_fast_and_row_by_row_paths_give_the_same_calls(db, lines, write_bill):
+@pytest.mark.parametrize("call_type", ["本地", 'local "C:\\tel"', "长途"])
+def test_fast_and_row_by_row_paths_give_the_same_calls(
+    db, lines, write_bill, call_type
+):
+    rows = bill_rows(6)
+    for row in rows:
+        row[4] = call_type
     parser = BillParser(
-        reader=CsvRows(write_bill(bill_rows(6))), period_start=date(2026, 10, 1)
+        reader=CsvRows(write_bill(rows)), period_start=date(2026, 10, 1)
     )
     rows = iter(parser.reader)
     first = parser._find_header(rows)
@@ -72,9 +78,15 @@ def test_fast_and_row_by_row_paths_give_the_same_calls(db, lines, write_bill):
     fast = parser._fast_chunk(chunk, first, numbers)
     slow = parser._slow_chunk(chunk, first, numbers)
     parser.reader.close()
-    assert fast is not None and len(fast) == 6
+    assert fast is not None
+    records = list(pipeline.records_of(fast))
+    assert len(records) == 6
     as_text = [tuple(str(v) for v in rec) for rec in slow]
-    assert [tuple(str(v) for v in rec) for rec in fast] == as_text
+    assert [tuple(str(v) for v in rec) for rec in records] == as_text
+    # The COPY text made column by column from the block is the records' own.
+    producer = writers.Producer(iter(()), prefix="7\t")
+    assert producer._lines(fast) == producer._lines(records)
+    assert producer.count == 12
 
 
 def test_an_unusual_cell_sends_only_its_chunk_down_the_slow_path(
@@ -121,3 +133,20 @@ def test_a_bad_row_in_a_late_chunk_refuses_everything(
     assert result.status == ImportStatus.FAILED
     assert [e["row"] for e in result.errors] == [17]
     assert not CallRecord.objects.exists()
+
+
+def test_the_garbage_collector_threshold_is_back_after_a_bill(
+    db, write_bill, run_import
+):
+    import gc
+
+    before = gc.get_threshold()
+    parser = BillParser(
+        reader=CsvRows(write_bill(bill_rows(6))), period_start=date(2026, 10, 1)
+    )
+    batches = parser.batches()
+    next(batches)
+    assert gc.get_threshold()[0] >= pipeline._FewerCollections.threshold
+    list(batches)
+    parser.reader.close()
+    assert gc.get_threshold() == before

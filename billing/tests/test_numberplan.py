@@ -94,3 +94,30 @@ def test_local_area_code_is_a_local_call(db):
 
     config.set_value("billing.local_area_code", "0571")
     assert plan_on(date(2026, 10, 1)).classify("057188776655")[0] == C.LOCAL
+
+
+def test_classifying_many_numbers_at_once_matches_one_by_one__R_LD_3(db):
+    """``classify_many`` (the import's fast path) memoises on the first digits, the
+    length and the carrier text: every number gets what ``classify`` and
+    ``flags_for`` give it alone, with and without an IP prefix or the area code."""
+    from telephony_admin.core import config
+
+    config.set_value("billing.local_area_code", "0571")
+    plan = plan_on(date(2026, 10, 1))
+    numbers = [
+        "16812345", "16012345", "82215279", "057188776655", "0571887766",
+        "13705985840", "1370598584", "02343343251", "1790902184903659",
+        "179090571887766", "17909057188776655", "1795101021535642", "17951",
+        "0085212345678", "00441234567890", "17909001234567890", "4008123456",
+        "110", "95588", "8001", "123456789012345", "1", "",
+    ]  # fmt: skip
+    types = ["本地", "国内长途", " 本地 ", "", "声讯", "国际"]
+    pairs = [(n, t) for n in numbers for t in types]
+    for _ in range(2):  # the second time every answer comes from the memo
+        found = plan.classify_many([n for n, _ in pairs], [t for _, t in pairs])
+        expected = []
+        for number, kind in pairs:
+            call_class, ip = plan.classify(number)
+            flags = plan.flags_for(call_class, ip, kind.strip())
+            expected.append((call_class, ip, int(flags), kind.strip()))
+        assert found == expected
