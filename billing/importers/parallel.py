@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import mmap
 import os
 import pickle
 import select
@@ -75,47 +74,77 @@ def plan(path: str, *, name: str, profile: dict | None, workers: int) -> Plan | 
     reader.close()
     if encoding not in ENCODINGS:
         return None
-    with (
-        open(path, "rb") as handle,
-        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
-    ):
-        if data.find(b'"') != -1 or _count(data, b"\r") != _count(data, b"\r\n"):
-            return None
+    # Read in blocks, not mapped: pages of a mapped file count in this process's
+    # RSS, and memory must stay flat whatever the size of the bill.
+    with open(path, "rb") as handle:
         bom = 3 if encoding == "utf-8-sig" else 0
-        found = _header(
-            data[:HEADER_PROBE], bom, ENCODINGS[encoding], delimiter, profile
-        )
+        probe = handle.read(HEADER_PROBE)
+        found = _header(probe, bom, ENCODINGS[encoding], delimiter, profile)
         if found is None:
             return None
         header_row, header_start, header_end = found
-        header = data[header_start:header_end]
+        header = probe[header_start:header_end]
         step = (size - header_end) // workers
         starts = [header_end]
         for number in range(1, workers):
-            cut = data.find(b"\n", header_end + number * step) + 1
+            cut = _next_line(handle, header_end + number * step)
             if cut <= starts[-1] or cut >= size:
                 break
             starts.append(cut)
         ends = [*starts[1:], size]
+        title = _scan(handle, 0, header_end)
+        if not title.plain:
+            return None
         parts, row = [], header_row + 1
         for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            scanned = _scan(handle, start, end)
+            if not scanned.plain:
+                return None
             parts.append(Part(index, start, end, row))
-            row += _count(data, b"\n", start, end)
+            row += scanned.newlines
     if len(parts) < 2:
         return None
     return Plan(str(path), encoding, header, header_row, parts)
 
 
-def _count(data, needle: bytes, start: int = 0, end: int | None = None) -> int:
-    """Occurrences of ``needle`` in ``data[start:end]``, a block at a time."""
-    end = len(data) if end is None else end
-    count, block = 0, 1 << 22
+@dataclass
+class _Scanned:
+    plain: bool  # no quote and no bare carriage return
+    newlines: int
+
+
+def _scan(handle, start: int, end: int, block: int = 1 << 22) -> _Scanned:
+    """Quotes, carriage returns and line ends of bytes ``start:end``, a block at a
+    time."""
+    handle.seek(start)
+    newlines = returns = pairs = 0
+    previous = b""
     while start < end:
-        stop = min(start + block, end)
-        # Overlap by len(needle) - 1 so a needle across two blocks counts once.
-        count += data[start : min(stop + len(needle) - 1, end)].count(needle)
-        start = stop
-    return count
+        data = handle.read(min(block, end - start))
+        if not data:
+            break
+        if b'"' in data:
+            return _Scanned(False, 0)
+        newlines += data.count(b"\n")
+        returns += data.count(b"\r")
+        pairs += data.count(b"\r\n") + (previous == b"\r" and data[:1] == b"\n")
+        previous = data[-1:]
+        start += len(data)
+    return _Scanned(returns == pairs, newlines)
+
+
+def _next_line(handle, offset: int) -> int:
+    """The offset just after the first line end at or after ``offset`` (or the end of
+    the file)."""
+    handle.seek(offset)
+    while True:
+        data = handle.read(1 << 16)
+        if not data:
+            return handle.tell()
+        found = data.find(b"\n")
+        if found != -1:
+            return offset + found + 1
+        offset += len(data)
 
 
 def _header(probe: bytes, bom: int, encoding: str, delimiter: str, profile):
