@@ -152,6 +152,7 @@ class Producer(threading.Thread):
         raise _Stopped
 
     def _lines(self, batch: list) -> list[bytes]:
+        """Pieces of COPY text (UTF-8) holding the batch's calls, each line ended."""
         if len(batch) == 1 and batch[0].__class__ is Calls:
             lines = self._calls_lines(batch[0])
             if lines is not None:
@@ -229,7 +230,8 @@ class Producer(threading.Thread):
             results, map(ids.__getitem__, calls.whos), raws,
             strict=True,
         )  # fmt: skip
-        return list(map(str.encode, map("\t".join, columns)))
+        # One piece of text for the block, encoded once.
+        return ["".join(map("\t".join, columns)).encode()]
 
     def _offset(self, starts: tuple[str, ...]) -> str | None:
         """The UTC offset text of all these local times, if they have one."""
@@ -251,7 +253,8 @@ class Producer(threading.Thread):
             lines.clear()
 
     def run(self) -> None:
-        lines: list[bytes] = []
+        lines: list[bytes] = []  # pieces of COPY text: a line or a block of lines
+        held = 0  # rows in ``lines``
         timezone.activate(self.tz)
         if self.language:
             translation.activate(self.language)
@@ -259,11 +262,15 @@ class Producer(threading.Thread):
             for item in self.batches:
                 kind = item.__class__
                 if kind is list:
+                    before = self.count
                     lines += self._lines(item)
-                    if len(lines) >= self.window:
+                    held += self.count - before
+                    if held >= self.window:
                         self._flush(lines)
+                        held = 0
                 elif kind is Pause:
                     self._flush(lines)
+                    held = 0
                     self.resumed.clear()
                     self._put(item)
                     while not self.resumed.wait(0.2):

@@ -85,7 +85,7 @@ def test_fast_and_row_by_row_paths_give_the_same_calls(
     assert [tuple(str(v) for v in rec) for rec in records] == as_text
     # The COPY text made column by column from the block is the records' own.
     producer = writers.Producer(iter(()), prefix="7\t")
-    assert producer._lines(fast) == producer._lines(records)
+    assert b"".join(producer._lines(fast)) == b"".join(producer._lines(records))
     assert producer.count == 12
 
 
