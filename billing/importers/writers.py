@@ -21,6 +21,7 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
@@ -349,6 +350,7 @@ class PostgresWriter:
         self.table = partition_name(import_id)
         self.prefix = f"{period_id}\t{carrier_id}\t{import_id}\t"
         self.loaded = 0
+        self.committed = False  # the table was created and filled by other sessions
 
     def write(self, make_records: Callable[[], Iterator]) -> int:
         """COPY the records into the import's table; returns how many."""
@@ -391,61 +393,85 @@ class PostgresWriter:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_import")
         return self.loaded - duplicates, duplicates, replaced
 
-    def _index_statements(self, cursor) -> tuple[list[str], str]:
-        """The call table's indexes, for the import's table (the unique natural key
-        separately); attaching adopts them instead of building its own."""
+    def _index_builds(self, cursor) -> tuple[list[IndexBuild], IndexBuild]:
+        """The call table's indexes for the import's table (the unique natural key
+        apart); attaching adopts them instead of building its own."""
         table = self.table
         cursor.execute(
-            "SELECT c.conname, c.contype, pg_get_constraintdef(c.oid), "
-            "pg_get_indexdef(i.indexrelid) "
+            "SELECT c.conname, c.contype, pg_get_indexdef(i.indexrelid) "
             "FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
             "AND c.conrelid = i.indrelid WHERE i.indrelid = %s::regclass "
             "ORDER BY i.indexrelid",
             [CALL_TABLE],
         )
-        statements, natural_key = [], ""
-        for number, (name, kind, definition, index) in enumerate(cursor.fetchall()):
+        builds, natural_key = [], None
+        for number, (name, kind, index) in enumerate(cursor.fetchall()):
+            own = f"{table}_c{number}" if kind in ("p", "u") else f"{table}_x{number}"
+            create = _INDEX_TARGET.sub(
+                lambda m, own=own: f"CREATE {m.group(1) or ''}INDEX {own} ON {table} ",
+                index,
+                count=1,
+            )
+            constraint = ""
             if kind in ("p", "u"):
-                sql = (
-                    f"ALTER TABLE {table} ADD CONSTRAINT {table}_c{number} {definition}"
+                what = "PRIMARY KEY" if kind == "p" else "UNIQUE"
+                constraint = (
+                    f"ALTER TABLE {table} ADD CONSTRAINT {own} {what} USING INDEX {own}"
                 )
-                if name == NATURAL_KEY_NAME:
-                    natural_key = sql
-                    continue
+            build = IndexBuild(create, constraint)
+            if name == NATURAL_KEY_NAME:
+                natural_key = build
             else:
-                sql = _INDEX_TARGET.sub(
-                    lambda m, n=number: (
-                        f"CREATE {m.group(1) or ''}INDEX {table}_x{n} ON {table} "
-                    ),
-                    index,
-                    count=1,
-                )
-            statements.append(sql)
-        return statements, natural_key
+                builds.append(build)
+        return builds, natural_key
 
     def _build_indexes(self, cursor) -> int:
-        """Build the indexes; returns the bill's repeated calls (removed first)."""
-        statements, natural_key = self._index_statements(cursor)
-        duplicates = self._natural_key(cursor, natural_key)
-        for sql in statements:
-            cursor.execute(sql)
+        """Build the indexes; returns the bill's repeated calls (removed first).
+
+        When the table is committed (the parallel path), a second session builds
+        the other indexes while this one builds the natural key: a B-tree build
+        leaves a core idle part of the time (its final merge and write), measured
+        0.4-0.6 s less per million calls on two cores. Both take only SHARE locks;
+        the constraints are made from the finished indexes afterwards.
+        """
+        builds, natural_key = self._index_builds(cursor)
+        if not self.committed:
+            duplicates = self._natural_key(cursor, natural_key, before_delete=None)
+            for build in builds:
+                cursor.execute(build.create)
+        else:
+            side = _SideIndexBuilds([build.create for build in builds])
+            side.start()
+            try:
+                duplicates = self._natural_key(
+                    cursor, natural_key, before_delete=side.wait
+                )
+            finally:
+                side.wait()
+        for build in [*builds, natural_key]:
+            if build.constraint:
+                cursor.execute(build.constraint)
         return duplicates
 
-    def _natural_key(self, cursor, sql: str) -> int:
+    def _natural_key(
+        self, cursor, build: IndexBuild, before_delete: Callable[[], None] | None
+    ) -> int:
         """Build the unique natural key; the bill's repeated calls are removed
         first if it has any (R-BIL-2: stored once, as its first row)."""
         try:
             with transaction.atomic():
-                cursor.execute(sql)
+                cursor.execute(build.create)
             return 0
         except IntegrityError:
+            if before_delete is not None:
+                before_delete()  # the DELETE would wait for the other session
             key = " AND ".join(f"a.{c} = b.{c}" for c in NATURAL_KEY)
             cursor.execute(
                 f"DELETE FROM {self.table} a USING {self.table} b "
                 f"WHERE {key} AND a.row_number > b.row_number"
             )
             duplicates = cursor.rowcount
-            cursor.execute(sql)
+            cursor.execute(build.create)
             return duplicates
 
     def _drop_held_elsewhere(self, cursor, replaced_import_ids: list[int]) -> int:
@@ -523,10 +549,44 @@ class PostgresWriter:
                 f"INCLUDING CONSTRAINTS, CONSTRAINT {table}_import "
                 f"CHECK (bill_import_id = {int(self.import_id)}))"
             )
+        self.committed = True
         self.loaded, summary = parallel.run(
             plan, table=table, prefix=self.prefix, options=options, report=report
         )
         return summary
+
+
+@dataclass(frozen=True)
+class IndexBuild:
+    create: str  # CREATE [UNIQUE] INDEX on the import's table
+    constraint: str = ""  # ALTER TABLE ... USING INDEX, for a key constraint
+
+
+class _SideIndexBuilds(threading.Thread):
+    """CREATE INDEX statements run on a second connection (each committed on its
+    own: the table is dropped if the import fails)."""
+
+    def __init__(self, statements: list[str]):
+        super().__init__(name="bill-index-builds", daemon=True)
+        self.statements = statements
+        self.error: BaseException | None = None
+        self.memory = settings.BILL_IMPORT_INDEX_MEMORY
+
+    def run(self) -> None:
+        try:
+            with side_connection() as side, side.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = %s", [self.memory])
+                for sql in self.statements:
+                    cursor.execute(sql)
+        except BaseException as exc:  # noqa: BLE001 (raised in the import's thread)
+            self.error = exc
+
+    def wait(self) -> None:
+        """Until the builds are done; their error, if any, raised here."""
+        self.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 def copy_records(cursor, table: str, prefix: str, batches: Iterator) -> int:
