@@ -5,7 +5,10 @@ On PostgreSQL the rows are COPYed into a table of the import's own, which gets t
 call table's indexes in one build each and is then attached as the import's
 partition of ``billing_callrecord`` (see ``PostgresWriter``); elsewhere they are
 inserted in batches (``OrmWriter``). Both drop a call the bill repeats, or that
-another of the carrier's bills already holds (the natural key, R-BIL-2).
+another of the carrier's bills already holds (the natural key, R-BIL-2). A large
+plain CSV bill is parsed and COPYed by forked workers (``parallel``) into a table
+committed beforehand, which no query sees until the import's transaction attaches
+it, and which is dropped if the import fails (``drop_load_table``).
 
 The COPY is pipelined: a producer thread parses the bill and formats COPY text
 while the connection's thread sends the previous piece (psycopg2 releases the GIL
