@@ -205,7 +205,10 @@ def _run(bill_import: BillImport, reporter) -> None:
 
     try:
         with transaction.atomic():
-            period = BillingPeriod.objects.select_for_update().get(
+            # FOR NO KEY UPDATE: serialises imports, audits and closing of the
+            # month without blocking rows that merely refer to it (a new upload's
+            # foreign key check would wait for the whole import otherwise).
+            period = BillingPeriod.objects.select_for_update(no_key=True).get(
                 pk=bill_import.period_id
             )
             # One import per carrier at a time: each checks the carrier's other

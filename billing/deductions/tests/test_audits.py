@@ -28,6 +28,83 @@ def only(rule):
     return Violation.objects.get(rule=rule)
 
 
+def test_a_call_flagged_premium_costs_five_times_whatever_its_class__R_BIL_5(
+    lines, company
+):
+    """The flag the import set (the plan of the call's day) counts too."""
+    from billing.models import CallFlag
+
+    make_call(lines["local"], "16012345", at(2026, 10, 8, 10), "1.00")  # not premium
+    call = make_call(
+        lines["local"], "95105123", at(2026, 10, 8, 11), "2.00",
+        CallClass.SERVICE, flags=CallFlag.PREMIUM,
+    )  # fmt: skip
+    run(call)
+    finding = only(Rule.PREMIUM)
+    assert finding.call_id == call.pk and finding.amount == Decimal("10.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_of_the_month_does_not_wait_for_its_audit__R_BIL_2(
+    lines, company, monkeypatch
+):
+    """The audit of a big bill takes a while and locks its month against other
+    audits, imports and closing, but not against a new upload that refers to it."""
+    import io
+    import threading
+
+    from django.db import connection
+
+    from billing.deductions.services import audits
+    from billing.services import bill_import_create, parse_month
+
+    call = make_call(
+        lines["local"], "16812345", at(2026, 10, 8, 10), "1.23", CallClass.PREMIUM
+    )
+    inside, release, errors = threading.Event(), threading.Event(), []
+    reattach = audits._reattach
+
+    def slow_reattach(period):
+        inside.set()
+        release.wait(30)
+        return reattach(period)
+
+    monkeypatch.setattr(audits, "_reattach", slow_reattach)
+
+    def audit():
+        try:
+            audit_run(period_id=call.period_id)
+        except Exception as exc:  # noqa: BLE001 (re-raised in the main thread)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=audit)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        queued = bill_import_create(
+            actor=None,
+            source=io.BytesIO(
+                "主叫号码,被叫号码,通话起始时间,通话时长,费用\n".encode()
+            ),
+            original_name="bill.csv",
+            month=parse_month("2026-10"),
+            enqueue=False,
+        )
+        assert queued.pk
+    finally:
+        release.set()
+        thread.join(60)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert errors == []
+    assert Violation.objects.filter(rule=Rule.PREMIUM).count() == 1
+
+
 def test_premium_call_costs_five_times__R_BIL_5(lines, company):
     call = make_call(
         lines["local"], "16812345", at(2026, 10, 8, 10), "1.23", CallClass.PREMIUM
