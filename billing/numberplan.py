@@ -95,8 +95,9 @@ class NumberPlan:
         # tell): ``_simple``; the others ``_dialled`` on more digits.
         short = max(self.longest, 3, len(local_area_code))
         full = max(map(len, self.ip_prefixes), default=0) + len(local_area_code)
-        self._short = itemgetter(slice(0, short))
-        self._full = itemgetter(slice(0, max(full + self.longest, short)))
+        self.short_head, self.full_head = short, max(full + self.longest, short)
+        self._short = itemgetter(slice(0, self.short_head))
+        self._full = itemgetter(slice(0, self.full_head))
         self._simple: dict[tuple[str, int, str], tuple[str, str, int, str]] = {}
         self._dialled: dict[tuple[str, int, str], tuple[str, str, int, str]] = {}
 

@@ -106,6 +106,8 @@ BILL_IMPORT_INDEX_MEMORY = env.str("BILL_IMPORT_INDEX_MEMORY", default="256MB")
 BILL_IMPORT_WORKERS = env.int(
     "BILL_IMPORT_WORKERS", default=min(os.cpu_count() or 1, 4)
 )
+# Those processes read plain parts of the bill column by column with polars.
+BILL_IMPORT_FRAMES = env.bool("BILL_IMPORT_FRAMES", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -25,17 +25,19 @@ import os
 import pickle
 import select
 import signal
+import sys
 import traceback
 from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing.sharedctypes import RawArray
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, connections, transaction
 
 from .columns import match_header, missing_fields
 from .pipeline import HEADER_SEARCH_ROWS, BillParser, Summary
-from .readers import CSV_EXTENSIONS, CsvRows, _sniff_delimiter, detect_encoding
+from .readers import BLOCK, CSV_EXTENSIONS, CsvRows, _sniff_delimiter, detect_encoding
 
 MIN_BYTES = 4 << 20  # smaller bills: the single-process path is as fast
 HEADER_PROBE = 1 << 16
@@ -217,6 +219,7 @@ class PartRows(CsvRows):
         self.size = max(raw.size, 1)
         self._raw = io.BufferedReader(raw, 1 << 20)
         self._given = None
+        self.block = BLOCK
         self.encoding = detect_encoding(self._raw)
         self.delimiter = _sniff_delimiter(self._raw, self.encoding)
 
@@ -235,6 +238,10 @@ def _work(plan_: Plan, part: Part, table, prefix, options, out: int, progress):
     from .writers import copy_records
 
     try:
+        # polars only if the parent had not imported it (see ``frames``).
+        frames = settings.BILL_IMPORT_FRAMES and "polars" not in sys.modules
+        # One thread: the other worker has the other core.
+        os.environ.setdefault("POLARS_MAX_THREADS", "1")
         _own_connections()
         reader = PartRows(plan_, part)
 
@@ -243,7 +250,11 @@ def _work(plan_: Plan, part: Part, table, prefix, options, out: int, progress):
             progress[part.index * 2 + 1] = rows
 
         parser = BillParser(
-            reader=reader, progress=report, row_offset=part.first_row - 2, **options
+            reader=reader,
+            progress=report,
+            row_offset=part.first_row - 2,
+            frames=frames,
+            **options,
         )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
@@ -330,6 +341,7 @@ def merge(summaries: list[Summary], plan_: Plan, options: dict) -> Summary:
         total.rows_flagged += part.rows_flagged
         total.total_charge += part.total_charge
         total.error_count += part.error_count
+        total.frame_rows += part.frame_rows
         total.errors.extend(part.errors)
         total.unattributed_numbers |= part.unattributed_numbers
     del total.errors[options.get("max_errors", 1000) :]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from itertools import compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import is_, itemgetter, or_
 
 from django.utils import timezone
@@ -40,12 +40,13 @@ from .columns import (
     match_header,
     missing_fields,
 )
-from .readers import CsvRows, UnreadableFile, XlsxRows
+from .readers import CsvRows, Segment, UnreadableFile, XlsxRows
 from .values import is_plain_charge, parse_charge_slow, parse_duration, parse_time_slow
 
 TOTAL_WORDS = ("合计", "总计", "小计", "total")
 HEADER_SEARCH_ROWS = 30
 CHUNK = 8192
+FRAME_BLOCK = 1 << 20  # bytes of a segment read by polars (memory grows with it)
 PROGRESS_EVERY = 8_192  # every chunk: the upload page shows the bar moving
 
 # Column-wide fast checks (one regex call over a chunk's column joined by "\n").
@@ -71,6 +72,12 @@ LINE_MEMO = 100_000
 def _start_pattern(days: set[str]) -> str:
     """A column of "YYYY-MM-DD HH:MM:SS" texts joined by newlines, every day one of
     ``days`` and every clock valid (the same texts as ``days`` and ``_clocks()``)."""
+    one = _start_cell(days)
+    return f"{one}(?:\n{one})*"
+
+
+def _start_cell(days: set[str]) -> str:
+    """One such text."""
     months: dict[str, dict[str, set[str]]] = {}
     for day in days:
         months.setdefault(day[:8], {}).setdefault(day[8], set()).add(day[9])
@@ -80,8 +87,7 @@ def _start_pattern(days: set[str]) -> str:
             f"{t}[{''.join(sorted(u))}]" for t, u in sorted(by_tens.items())
         )
         alternatives.append(f"{re.escape(month)}(?:{tens})")
-    one = f"(?:{'|'.join(alternatives)}) (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-    return f"{one}(?:\n{one})*"
+    return f"(?:{'|'.join(alternatives)}) (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 
 
 def _clocks() -> frozenset[str]:
@@ -171,6 +177,7 @@ class Summary:
     rows_flagged: int = 0
     total_charge: Decimal = Decimal("0.00")
     error_count: int = 0
+    frame_rows: int = 0  # of the valid calls, those read by polars (``frames``)
     errors: list[RowError] = field(default_factory=list)
     unattributed_numbers: set[str] = field(default_factory=set)
 
@@ -328,6 +335,49 @@ class Calls:
         )
 
 
+class Frame:
+    """The valid calls of a segment read by polars (``frames``): a table of the
+    start, calling line as billed, called number, duration, charge, class, IP
+    prefix, carrier text (stripped), raw JSON and flags of each call; ``lines``
+    normalises the calling lines and ``whos`` attributes them.
+    ``frames.copy_text`` makes its COPY text; iterating it gives the ``Record``
+    tuples."""
+
+    __slots__ = ("count", "days", "first", "lines", "table", "whos")
+
+    def __init__(self, **columns):
+        for name, value in columns.items():
+            setattr(self, name, value)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Record]:
+        lines, whos = self.lines, self.whos
+        rows = self.table.select(
+            "start", "line", "called", "duration", "charge", "kind", "class", "ip",
+            "flags", "raw",
+        ).iter_rows()  # fmt: skip
+        for row, (
+            start,
+            line,
+            called,
+            duration,
+            charge,
+            kind,
+            cls,
+            ip,
+            flags,
+            raw,
+        ) in enumerate(rows, start=self.first):
+            who = whos[line]
+            department, owner = who or (None, None)
+            yield (
+                row, lines[line], called, start, duration, charge, kind[:40], cls,
+                ip, flags | (0 if who else UNATTRIBUTED), department, owner, raw,
+            )  # fmt: skip
+
+
 class BillParser:
     """One streaming pass over a bill for ``period_start``'s month."""
 
@@ -342,8 +392,15 @@ class BillParser:
         stop_on_error: bool = True,
         progress: Callable[[float, int], None] | None = None,
         row_offset: int = 0,
+        frames: bool = False,
     ):
         self.reader = reader
+        # Plain segments of a CSV read by polars (``frames``); only where it may
+        # run: see ``frames.usable``.
+        self.frames = frames and isinstance(reader, CsvRows)
+        if self.frames:  # polars has a fixed cost per operation: large segments
+            reader.block = FRAME_BLOCK
+        self.frame_classifier = None  # ``frames._Classifier`` of the plan
         self.profile = profile or {}
         self.max_errors = max_errors
         self.stop_on_error = stop_on_error
@@ -369,6 +426,8 @@ class BillParser:
         self.pending: set[str] = set()
         self.line_texts: dict[str, str] = {}  # calling line as billed -> normalised
         self.start_column = re.compile(_start_pattern(self.days))
+        self.start_cell = f"^{_start_cell(self.days)}$"
+        self.next_progress = PROGRESS_EVERY
 
     def resolve_pending(self) -> None:
         if self.pending:
@@ -424,30 +483,78 @@ class BillParser:
 
     def _batches(self) -> Iterator[list[Record] | Pause | Progress]:
         try:
-            rows = iter(self.reader)
-            row = self._find_header(rows)
-            if row is None:
-                return
-            row += self.row_offset
-            next_progress = PROGRESS_EVERY
-            while True:
-                chunk = list(islice(rows, CHUNK))
-                if not chunk:
-                    break
-                yield from self._chunk(chunk, row)
-                row += len(chunk)
-                if (
-                    self.progress is not None
-                    and self.summary.rows_read >= next_progress
-                ):
-                    next_progress = self.summary.rows_read + PROGRESS_EVERY
-                    yield Progress(
-                        self.progress, self.reader.fraction(), self.summary.rows_read
-                    )
+            yield from self._blocks() if self.frames else self._rows()
         except UnreadableFile as exc:
             self.error(self.summary.rows_read + self.summary.header_row + 1, "", exc)
         finally:
             self.reader.close()
+
+    def _rows(self) -> Iterator[list[Record] | Pause | Progress]:
+        rows = iter(self.reader)
+        row = self._find_header(rows)
+        if row is not None:
+            yield from self._chunks(rows, row + self.row_offset)
+
+    def _chunks(self, rows: Iterator[list], row: int):
+        """Batches of ``rows`` (the first is row ``row``); returns the next row."""
+        while chunk := list(islice(rows, CHUNK)):
+            yield from self._chunk(chunk, row)
+            row += len(chunk)
+            yield from self._progress()
+        return row
+
+    def _progress(self) -> Iterator[Progress]:
+        if self.progress is not None and self.summary.rows_read >= self.next_progress:
+            self.next_progress = self.summary.rows_read + PROGRESS_EVERY
+            yield Progress(
+                self.progress, self.reader.fraction(), self.summary.rows_read
+            )
+
+    def _blocks(self) -> Iterator[list[Record] | Pause | Progress]:
+        """As ``_rows``, each plain segment after the header tried in polars."""
+        blocks = self.reader.blocks()
+        first = next(blocks, None)
+        if first.__class__ is Segment and len(first.lines) > HEADER_SEARCH_ROWS:
+            row = self._find_header(iter(first.rows(HEADER_SEARCH_ROWS)))
+            if row is None:
+                return
+            row = yield from self._segment(first.after(row - 1), row + self.row_offset)
+        else:  # a short or unusual file: the header found among rows
+            head: list[list] = []
+            rest = None  # rows of the csv module, the file's last block
+            for block in chain([first] if first is not None else [], blocks):
+                if block.__class__ is not Segment:
+                    rest = block
+                    break
+                head += block.rows()
+                if len(head) > HEADER_SEARCH_ROWS:
+                    break
+            rows = iter(head) if rest is None else chain(head, rest)
+            row = self._find_header(rows)
+            if row is None:
+                return
+            row = yield from self._chunks(rows, row + self.row_offset)
+        for block in blocks:
+            if block.__class__ is Segment:
+                row = yield from self._segment(block, row)
+            else:
+                row = yield from self._chunks(block, row)
+
+    def _segment(self, segment: Segment, row: int):
+        """The batches of a segment (polars if it can); returns the next row."""
+        from . import frames
+
+        if not segment.lines:
+            return row
+        for found in frames.calls(self, segment, row):
+            if found is None:
+                yield from self._chunk(segment.rows(), row)
+            elif found.__class__ is Pause:
+                yield found
+            elif found:
+                yield [found]
+        yield from self._progress()
+        return row + len(segment.lines)
 
     def records(self) -> Iterator[Record]:
         """The valid calls one by one (pauses resolved, progress reported)."""

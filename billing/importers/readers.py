@@ -96,6 +96,51 @@ def _sniff_delimiter(handle, encoding: str) -> str:
     return best
 
 
+class Segment:
+    """Whole lines of quote-free text read in one block, split on demand.
+
+    ``rows()`` gives what ``csv.reader`` gives for them (a blank line is an empty
+    row). ``utf8()`` gives them as UTF-8 bytes, each line ended by "\\n" alone.
+    """
+
+    __slots__ = ("delimiter", "lines", "raw", "size", "text")
+
+    def __init__(self, *, text, lines, delimiter, size, raw):
+        self.text, self.lines, self.delimiter = text, lines, delimiter
+        self.size = size  # bytes in the file
+        self.raw = raw  # those bytes when they are UTF-8 text, else None
+
+    def utf8(self) -> bytes:
+        if "\r" in self.text:
+            return self.text.replace("\r\n", "\n").encode()
+        return self.raw if self.raw is not None else self.text.encode()
+
+    def rows(self, count: int | None = None) -> list[list]:
+        """The rows (the first ``count`` of them)."""
+        lines = self.lines if count is None else self.lines[:count]
+        rows = list(map(str.split, lines, repeat(self.delimiter)))
+        if "" in lines:  # a blank line is an empty row for csv
+            rows = [cells if cells != [""] else [] for cells in rows]
+        return rows
+
+    def after(self, count: int) -> Segment:
+        """The segment of the lines after the first ``count``."""
+        text, raw = self.text, self.raw
+        newline = "\r\n" if "\r" in text else "\n"
+        at = 0
+        for _line in range(count):
+            at = text.index(newline, at) + len(newline)
+        if raw is not None:
+            raw = raw[len(text[:at].encode()) :]
+        return Segment(
+            text=text[at:],
+            lines=self.lines[count:],
+            delimiter=self.delimiter,
+            size=len(raw) if raw is not None else len(text[at:].encode()),
+            raw=raw,
+        )
+
+
 class CsvRows:
     """Rows of a CSV file as lists of str; ``fraction()`` is the share read so far."""
 
@@ -104,6 +149,7 @@ class CsvRows:
         self.size = max(os.path.getsize(self.path), 1)
         self._raw = open(self.path, "rb")  # noqa: SIM115 (closed by close())
         self._given: int | None = None  # bytes of the rows given by _split_rows
+        self.block = BLOCK  # bytes read at a time
         try:
             self.encoding = detect_encoding(self._raw)
             self.delimiter = _sniff_delimiter(self._raw, self.encoding)
@@ -116,8 +162,20 @@ class CsvRows:
             return self._split_rows()
         return self._csv_rows(0)
 
+    def blocks(self) -> Iterator[Segment | Iterator[list]]:
+        """The rows in file order: ``Segment``s of whole quote-free lines, and last,
+        if the rest needs the ``csv`` module, an iterator of its rows."""
+        if self.encoding not in SPLIT_ENCODINGS:
+            return iter([self._csv_rows(0)])
+        return self._segments()
+
     def _split_rows(self) -> Iterator[list]:
-        """Rows of quote-free text by ``str.split``; ``_csv_rows`` for the rest.
+        """Rows of quote-free text by ``str.split``; ``_csv_rows`` for the rest."""
+        for block in self._segments():
+            yield from block.rows() if block.__class__ is Segment else block
+
+    def _segments(self) -> Iterator[Segment | Iterator[list]]:
+        """Segments of quote-free text; then, if the rest is not, ``_csv_rows``.
 
         In UTF-8 and GB18030 a newline byte is never part of another character, so
         blocks cut after a newline decode on their own.
@@ -126,14 +184,14 @@ class CsvRows:
         raw.seek(0)
         self._given = 0
         encoding = SPLIT_ENCODINGS[self.encoding]
-        held: deque[tuple[list[list], int]] = deque()  # (rows, bytes) not yet given
+        held: deque[Segment] = deque()  # not yet given
         held_bytes = given = 0
         carry = raw.read(len(codecs.BOM_UTF8)) if self.encoding == "utf-8-sig" else b""
         if carry == codecs.BOM_UTF8:
             carry = b""
             self._given = len(codecs.BOM_UTF8)
         while True:
-            block = raw.read(BLOCK)
+            block = raw.read(self.block)
             if block:
                 data = carry + block
                 cut = data.rfind(b"\n") + 1
@@ -143,27 +201,28 @@ class CsvRows:
                 segment, carry = data[:cut], data[cut:]
             else:
                 segment, carry = carry, b""
-            rows = self._split(segment, encoding)
-            if rows is None:
+            found = self._split(segment, encoding)
+            if found is None:
                 self._given = None
-                yield from self._csv_rows(given)
+                yield self._csv_rows(given)
                 return
-            held.append((rows, len(segment)))
-            held_bytes += len(segment)
-            while len(held) > 1 and held_bytes - held[0][1] >= MARGIN:
-                rows, size = held.popleft()
-                held_bytes -= size
-                given += len(rows)
-                self._given += size
-                yield from rows
+            held.append(found)
+            held_bytes += found.size
+            while len(held) > 1 and held_bytes - held[0].size >= MARGIN:
+                found = held.popleft()
+                held_bytes -= found.size
+                given += len(found.lines)
+                self._given += found.size
+                yield found
             if not block:
                 break
-        for rows, size in held:
-            self._given += size
-            yield from rows
+        for found in held:
+            self._given += found.size
+            yield found
 
-    def _split(self, segment: bytes, encoding: str) -> list[list] | None:
-        """The rows of whole lines, or None when ``csv`` might read them otherwise."""
+    def _split(self, segment: bytes, encoding: str) -> Segment | None:
+        """The segment's whole lines, or None when ``csv`` might read them
+        otherwise."""
         try:
             text = segment.decode(encoding)
         except UnicodeDecodeError:
@@ -184,10 +243,13 @@ class CsvRows:
         limit = csv.field_size_limit()
         if len(text) > limit and max(map(len, lines)) > limit:
             return None
-        rows = list(map(str.split, lines, repeat(self.delimiter)))
-        if "" in lines:  # a blank line is an empty row for csv
-            rows = [cells if cells != [""] else [] for cells in rows]
-        return rows
+        return Segment(
+            text=text,
+            lines=lines,
+            delimiter=self.delimiter,
+            size=len(segment),
+            raw=segment if encoding == "utf-8" else None,
+        )
 
     def _csv_rows(self, skip: int) -> Iterator[list]:
         """``csv.reader`` over the file from its start, without the first rows."""

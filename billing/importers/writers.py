@@ -34,7 +34,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 
 from ..models import BillImport, CallRecord, ImportStatus
-from .pipeline import UNATTRIBUTED, Calls, Pause, Progress, records_of
+from .pipeline import UNATTRIBUTED, Calls, Frame, Pause, Progress, records_of
 
 COLUMNS = (
     "started_at",
@@ -157,11 +157,16 @@ class Producer(threading.Thread):
 
     def _lines(self, batch: list) -> list[bytes]:
         """Pieces of COPY text (UTF-8) holding the batch's calls, each line ended."""
-        if len(batch) == 1 and batch[0].__class__ is Calls:
-            lines = self._calls_lines(batch[0])
+        if len(batch) == 1 and batch[0].__class__ in (Calls, Frame):
+            block = batch[0]
+            lines = (
+                self._calls_lines(block)
+                if block.__class__ is Calls
+                else self._frame_lines(block)
+            )
             if lines is not None:
                 return lines
-            batch = list(batch[0])
+            batch = list(block)
         prefix = self.prefix
         escaped = self.escaped
         offsets = self.offsets
@@ -236,6 +241,17 @@ class Producer(threading.Thread):
         )  # fmt: skip
         # One piece of text for the block, encoded once.
         return ["".join(map("\t".join, columns)).encode()]
+
+    def _frame_lines(self, frame: Frame) -> list[bytes] | None:
+        """As ``_calls_lines``, joined by polars (``frames``)."""
+        from .frames import copy_text
+
+        found = {self.offsets[day] for day in frame.days}
+        if len(found) != 1:
+            return None
+        self.count += frame.count
+        head = f"{found.pop()}\t{self.prefix}"
+        return [copy_text(frame, head)]
 
     def _offset(self, starts: tuple[str, ...]) -> str | None:
         """The UTC offset text of all these local times, if they have one."""
