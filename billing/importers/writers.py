@@ -64,7 +64,7 @@ NATURAL_KEY = (
     "carrier_id",
 )
 BATCH = 2000
-SEND_WINDOW = 65_536  # rows formatted before each send (about 15 MB)
+SEND_WINDOW = 16_384  # rows formatted before each send (about 4 MB)
 QUEUE_DEPTH = 2  # windows formatted ahead of the sender
 _INDEX_TARGET = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON (?:ONLY )?\S+ ")
 NULL = "\\N"
