@@ -282,7 +282,20 @@ class Progress:
         self.callback(self.fraction, self.rows)
 
 
-class Calls:
+class _Block:
+    """Calls of a chunk or segment, column by column (``Calls``, ``Frame``)."""
+
+    __slots__ = ("count",)
+
+    def __init__(self, **columns):
+        for name, value in columns.items():
+            setattr(self, name, value)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+class Calls(_Block):
     """The valid calls of a chunk on the fast path, column by column.
 
     ``batches()`` yields it alone in a list (``[calls]``); iterating it gives the
@@ -293,7 +306,6 @@ class Calls:
     __slots__ = (
         "called",
         "charges",
-        "count",
         "days",
         "durations",
         "first",
@@ -307,13 +319,6 @@ class Calls:
         "starts",
         "whos",
     )
-
-    def __init__(self, **columns):
-        for name, value in columns.items():
-            setattr(self, name, value)
-
-    def __len__(self) -> int:
-        return self.count
 
     def __iter__(self) -> Iterator[Record]:
         ids = list(map(self.ids.__getitem__, self.whos))
@@ -335,7 +340,7 @@ class Calls:
         )
 
 
-class Frame:
+class Frame(_Block):
     """The valid calls of a segment read by polars (``frames``): a table of the
     start, calling line as billed, called number, duration, charge, class, IP
     prefix, carrier text (stripped), raw JSON and flags of each call; ``lines``
@@ -343,14 +348,7 @@ class Frame:
     ``frames.copy_text`` makes its COPY text; iterating it gives the ``Record``
     tuples."""
 
-    __slots__ = ("count", "days", "first", "lines", "table", "whos")
-
-    def __init__(self, **columns):
-        for name, value in columns.items():
-            setattr(self, name, value)
-
-    def __len__(self) -> int:
-        return self.count
+    __slots__ = ("days", "first", "lines", "table", "whos")
 
     def __iter__(self) -> Iterator[Record]:
         lines, whos = self.lines, self.whos

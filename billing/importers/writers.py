@@ -744,23 +744,6 @@ class OrmWriter:
             CallRecord.objects.bulk_create(batch, ignore_conflicts=True)
         return self.loaded
 
-    def _create_table(self, cursor) -> None:
-        """The import's table, shaped like the call table, with no index yet.
-
-        Its month is a constraint it keeps as a partition: a query for a month
-        skips the other months' partitions (constraint exclusion) and reads the
-        month's calls in time order from the natural key, which starts with the
-        call time, so no (month, time) index is built for each import.
-        """
-        table = self.table
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(
-            f"CREATE TABLE {table} (LIKE {CALL_TABLE} INCLUDING DEFAULTS "
-            f"INCLUDING CONSTRAINTS, CONSTRAINT {table}_import "
-            f"CHECK (bill_import_id = {int(self.import_id)}), "
-            f"CONSTRAINT {table}_period CHECK (period_id = {int(self.period_id)}))"
-        )
-
     def finish(self, *, replaced_import_ids: list[int]) -> tuple[int, int, int]:
         """Replace the carrier's month and drop calls another import of the carrier
         already holds (R-BIL-2); ``(inserted, duplicates, replaced)``."""
