@@ -12,11 +12,17 @@ from django.core.cache import cache
 from django.db import connection, connections
 
 CACHE_KEY = "billing.import.%s.progress"
+WAITING_KEY = "billing.import.%s.waiting"
 
 
 def cached_progress(pk: int) -> tuple[int, int] | None:
     value = cache.get(CACHE_KEY % pk)
     return tuple(value) if value else None
+
+
+def waiting_for_month(pk: int) -> bool:
+    """Whether the import waits for its month (an audit or another import)."""
+    return bool(cache.get(WAITING_KEY % pk))
 
 
 class ProgressReporter:
@@ -37,7 +43,14 @@ class ProgressReporter:
                     [percent, rows, self.pk],
                 )
 
+    def waiting(self, flag: bool) -> None:
+        if flag:
+            cache.set(WAITING_KEY % self.pk, True, 3600)
+        else:
+            cache.delete(WAITING_KEY % self.pk)
+
     def close(self) -> None:
         cache.delete(CACHE_KEY % self.pk)
+        cache.delete(WAITING_KEY % self.pk)
         if self.side is not None:
             self.side.close()

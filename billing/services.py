@@ -16,7 +16,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,12 +205,7 @@ def _run(bill_import: BillImport, reporter) -> None:
 
     try:
         with transaction.atomic():
-            # FOR NO KEY UPDATE: serialises imports, audits and closing of the
-            # month without blocking rows that merely refer to it (a new upload's
-            # foreign key check would wait for the whole import otherwise).
-            period = BillingPeriod.objects.select_for_update(no_key=True).get(
-                pk=bill_import.period_id
-            )
+            period = _lock_month(bill_import, reporter)
             # One import per carrier at a time: each checks the carrier's other
             # bills for shared calls (R-BIL-2) against committed rows.
             Carrier.objects.select_for_update().get(pk=bill_import.carrier_id)
@@ -228,6 +223,30 @@ def _run(bill_import: BillImport, reporter) -> None:
     except BaseException:
         drop_load_table(bill_import.pk)
         raise
+
+
+def _lock_month(bill_import: BillImport, reporter) -> BillingPeriod:
+    """The import's month, locked FOR NO KEY UPDATE: that serialises imports,
+    audits and closing of the month without blocking rows that merely refer to it
+    (a new upload's foreign key check would wait for the whole import otherwise).
+
+    While another holds it (the audit that follows an import takes minutes on a
+    month of millions of calls), the progress page says what the import waits for.
+    """
+    months = BillingPeriod.objects.select_for_update(no_key=True)
+    if reporter is not None and connection.features.has_select_for_update_nowait:
+        try:
+            with transaction.atomic():
+                return months.select_for_update(no_key=True, nowait=True).get(
+                    pk=bill_import.period_id
+                )
+        except OperationalError:
+            reporter.waiting(True)
+    try:
+        return months.get(pk=bill_import.period_id)
+    finally:
+        if reporter is not None:
+            reporter.waiting(False)
 
 
 def _dry_run(bill_import: BillImport, make_records, parsers) -> None:

@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import BillImport, CallClass, CallFlag, Carrier, ImportStatus, NumberRule
 from .numberplan import normalise_called, plan_on
-from .progress import cached_progress
+from .progress import cached_progress, waiting_for_month
 from .selectors import (
     call_totals,
     calls_visible_to,
@@ -127,6 +127,12 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
     cached = cached_progress(pk)
     if cached and not bill_import.is_finished:
         progress, rows = max(progress, cached[0]), max(rows, cached[1])
+    waiting = not bill_import.is_finished and waiting_for_month(pk)
+    message = _import_message(bill_import)
+    if waiting:
+        message = _(
+            "Waiting for the audit or another import of %(month)s to finish…"
+        ) % {"month": bill_import.period}
     return JsonResponse(
         {
             "status": bill_import.status,
@@ -136,7 +142,8 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
             "rows_read": rows,
             "rows_imported": bill_import.rows_imported,
             "error_count": bill_import.error_count,
-            "message": _import_message(bill_import),
+            "waiting": waiting,
+            "message": message,
         }
     )
 

@@ -115,3 +115,62 @@ def test_quoted_or_small_bills_are_read_by_one_process(write_bill, workers, tmp_
     plain = write_bill(ROWS)
     assert parallel.plan(str(plain), name="b.xlsx", profile={}, workers=2) is None
     assert parallel.plan(str(plain), name="b.csv", profile={}, workers=1) is None
+
+
+def test_an_import_waiting_for_its_month_says_so__R_BIL_2(
+    client, company, lines, write_bill
+):
+    """While the month is locked (its audit, another import, closing), the import
+    waits, and its progress page tells the user what for; then it runs."""
+    import threading
+
+    from django.db import connection
+    from django.urls import reverse
+
+    from billing.services import bill_import_create, bill_import_run, parse_month
+
+    with open(write_bill(), "rb") as source:
+        queued = bill_import_create(
+            actor=None,
+            source=source,
+            original_name="bill.csv",
+            month=parse_month("2026-10"),
+            enqueue=False,
+        )
+    status_url = reverse("billing:import_status", args=[queued.pk])
+    client.force_login(company.admin.user)
+    errors = []
+
+    def run():
+        try:
+            bill_import_run(bill_import_id=queued.pk)
+        except Exception as exc:  # noqa: BLE001 (re-raised in the main thread)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    side = connection.copy()
+    try:
+        side.set_autocommit(False)
+        with side.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM billing_billingperiod WHERE id = %s FOR NO KEY UPDATE",
+                [queued.period_id],
+            )
+        thread = threading.Thread(target=run)
+        thread.start()
+        status = {}
+        for _attempt in range(100):
+            status = client.get(status_url).json()
+            if status["waiting"]:
+                break
+            thread.join(0.1)
+        assert status["waiting"] and not status["finished"]
+        assert "Waiting for the audit or another import of 2026-10" in status["message"]
+        side.rollback()
+    finally:
+        side.close()
+    thread.join(30)
+    assert not errors
+    status = client.get(status_url).json()
+    assert status["status"] == ImportStatus.SUCCEEDED and not status["waiting"]
