@@ -6,6 +6,7 @@ bill behaves the same whichever way it arrives.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from types import SimpleNamespace
 from typing import IO
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Min, Q
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from telephony_admin.core import config
+from telephony_admin.core.models import AuditEvent
 from telephony_admin.core.services import audit_record
 from telephony_admin.org.access import require
 from telephony_admin.org.models import Department, Employee
@@ -145,33 +148,133 @@ def bill_import_run(*, bill_import_id: int, progress: bool = True) -> BillImport
     The real import lands whole or not at all (R-BIL-2): one transaction; a bill
     with any bad row is refused and its errors kept with row, column and reason.
     """
-    claimed = BillImport.objects.filter(
-        pk=bill_import_id, status=ImportStatus.PENDING
-    ).update(status=ImportStatus.RUNNING, started_at=timezone.now())
-    bill_import = BillImport.objects.select_related("period", "carrier").get(
-        pk=bill_import_id
-    )
-    if not claimed:
-        return bill_import
+    with run_lock(bill_import_id) as held:
+        if not held:  # another worker runs it
+            return BillImport.objects.get(pk=bill_import_id)
+        # Under the lock a "running" import is one whose worker died mid-way (its
+        # transaction rolled back): run it again.
+        states = [ImportStatus.PENDING]
+        if held is not NO_RUN_LOCKS:
+            states.append(ImportStatus.RUNNING)
+        claimed = BillImport.objects.filter(
+            pk=bill_import_id, status__in=states
+        ).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+        bill_import = BillImport.objects.select_related("period", "carrier").get(
+            pk=bill_import_id
+        )
+        if not claimed:
+            return bill_import
+        return _claimed_run(bill_import, progress)
+
+
+def _claimed_run(bill_import: BillImport, progress: bool) -> BillImport:
     reporter = ProgressReporter(bill_import.pk) if progress else None
     try:
         _run(bill_import, reporter)
     except (ImportRefused, PeriodClosed, UnreadableFile) as exc:
-        bill_import.status = ImportStatus.FAILED
-        bill_import.message = str(exc)[:500]
-        bill_import.progress = 100
-        bill_import.finished_at = timezone.now()
-        bill_import.save()
-        audit_record(
-            actor=bill_import.created_by,
-            action="billing.bill_refused",
-            target=bill_import,
-            details={"errors": bill_import.error_count, "message": bill_import.message},
+        _failed(bill_import, str(exc))
+    except Exception:
+        # Not left "running" (the recovery sweep would run it again and again).
+        _failed(
+            bill_import,
+            _("The import stopped on an unexpected error; nothing was imported."),
         )
+        raise
     finally:
         if reporter is not None:
             reporter.close()
     return bill_import
+
+
+def _failed(bill_import: BillImport, message: str) -> None:
+    bill_import.status = ImportStatus.FAILED
+    bill_import.message = message[:500]
+    bill_import.progress = 100
+    bill_import.finished_at = timezone.now()
+    bill_import.save()
+    audit_record(
+        actor=bill_import.created_by,
+        action="billing.bill_refused",
+        target=bill_import,
+        details={"errors": bill_import.error_count, "message": bill_import.message},
+    )
+
+
+RUN_LOCK_CLASS = 4_0001  # the first key of the imports' advisory locks
+NO_RUN_LOCKS = object()  # ``run_lock`` where the database has none (SQLite)
+REQUEUED = "billing.bill_requeued"
+MAX_REQUEUES = 2
+
+
+@contextlib.contextmanager
+def run_lock(bill_import_id: int):
+    """Held while a worker runs the import: a PostgreSQL session advisory lock,
+    released by the server if the worker dies. Yields False if another holds it;
+    ``NO_RUN_LOCKS`` on other databases (one worker at a time there)."""
+    if connection.vendor != "postgresql":
+        yield NO_RUN_LOCKS
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_CLASS, bill_import_id]
+        )
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)",
+                    [RUN_LOCK_CLASS, bill_import_id],
+                )
+
+
+def bill_imports_recover() -> list[int]:
+    """Imports left "running" by a worker that died (killed, out of memory, host
+    restart): queued again (their transaction rolled back, so nothing of them
+    landed). Run every few minutes by beat; the redelivered task would otherwise
+    come only after the broker's visibility timeout."""
+    from .tasks import bill_import_run_task
+
+    if connection.vendor != "postgresql":
+        return []
+    recovered = []
+    for pk in BillImport.objects.filter(status=ImportStatus.RUNNING).values_list(
+        "pk", flat=True
+    ):
+        with run_lock(pk) as held:
+            if not held:
+                continue  # alive
+            bill_import = BillImport.objects.get(pk=pk)
+            if bill_import.status != ImportStatus.RUNNING:
+                continue
+            tries = AuditEvent.objects.filter(
+                action=REQUEUED,
+                target_id=str(pk),
+                target_type=ContentType.objects.get_for_model(BillImport),
+            ).count()
+            if tries >= MAX_REQUEUES:  # it kills its worker (memory?): stop
+                _failed(
+                    bill_import,
+                    _(
+                        "The import was interrupted %(count)s times; nothing was imported."
+                    )
+                    % {"count": tries + 1},
+                )
+                continue
+            BillImport.objects.filter(pk=pk).update(
+                status=ImportStatus.PENDING, progress=0, rows_read=0
+            )
+        audit_record(
+            actor=None,
+            action=REQUEUED,
+            target=bill_import,
+            details={"reason": "worker lost"},
+        )
+        transaction.on_commit(lambda pk=pk: bill_import_run_task.delay(pk))
+        recovered.append(pk)
+    return recovered
 
 
 def _summarise(bill_import: BillImport, summary) -> None:

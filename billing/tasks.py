@@ -9,3 +9,12 @@ def bill_import_run_task(bill_import_id: int) -> str:
     from .services import bill_import_run
 
     return bill_import_run(bill_import_id=bill_import_id).status
+
+
+@shared_task(ignore_result=True)
+def bill_imports_recover_task() -> list[int]:
+    """Every two minutes (see ``schedule.py``): imports whose worker died, queued
+    again."""
+    from .services import bill_imports_recover
+
+    return bill_imports_recover()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from billing.importers import parallel
 from billing.importers.writers import partition_name
-from billing.models import CallRecord, ImportStatus
+from billing.models import BillImport, CallRecord, ImportStatus
 
 from .conftest import ROWS
 
@@ -174,3 +176,81 @@ def test_an_import_waiting_for_its_month_says_so__R_BIL_2(
     assert not errors
     status = client.get(status_url).json()
     assert status["status"] == ImportStatus.SUCCEEDED and not status["waiting"]
+
+
+def _queued(write_bill):
+    from billing.services import bill_import_create, parse_month
+
+    with open(write_bill(), "rb") as source:
+        return bill_import_create(
+            actor=None,
+            source=source,
+            original_name="bill.csv",
+            month=parse_month("2026-10"),
+            enqueue=False,
+        )
+
+
+@contextlib.contextmanager
+def _held_elsewhere(pk):
+    """A second session holding the import's run lock (a live worker)."""
+    from django.db import connection
+
+    from billing.services import RUN_LOCK_CLASS
+
+    side = connection.copy()
+    try:
+        with side.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_CLASS, pk])
+        yield
+        with side.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+    finally:
+        side.close()
+
+
+def test_an_import_whose_worker_died_runs_again_and_lands_once__R_BIL_2(
+    lines, write_bill
+):
+    from billing.services import bill_import_run
+
+    queued = _queued(write_bill)
+    # Claimed by a worker that was then killed: "running", nobody holds its lock.
+    BillImport.objects.filter(pk=queued.pk).update(status=ImportStatus.RUNNING)
+    with _held_elsewhere(queued.pk):  # a second delivery leaves a live run alone
+        assert bill_import_run(bill_import_id=queued.pk).status == ImportStatus.RUNNING
+    done = bill_import_run(bill_import_id=queued.pk, progress=False)
+    assert done.status == ImportStatus.SUCCEEDED and done.rows_imported == len(ROWS)
+    assert CallRecord.objects.count() == len(ROWS)
+
+
+def test_the_sweep_queues_imports_of_dead_workers_again_and_gives_up_after_two(
+    lines, write_bill
+):
+    from billing.services import (
+        MAX_REQUEUES,
+        REQUEUED,
+        audit_record,
+        bill_imports_recover,
+    )
+    from telephony_admin.core.models import AuditEvent
+
+    queued = _queued(write_bill)
+    BillImport.objects.filter(pk=queued.pk).update(status=ImportStatus.RUNNING)
+    with _held_elsewhere(queued.pk):
+        assert bill_imports_recover() == []  # alive: left alone
+    assert bill_imports_recover() == [queued.pk]  # queued again, run (eager)
+    queued.refresh_from_db()
+    assert queued.status == ImportStatus.SUCCEEDED
+    assert AuditEvent.objects.filter(action="billing.bill_requeued").count() == 1
+
+    # An import that kills its worker every time is stopped, not retried forever:
+    # queued again twice already, found "running" once more.
+    again = _queued(write_bill)
+    for _attempt in range(MAX_REQUEUES):
+        audit_record(actor=None, action=REQUEUED, target=again)
+    BillImport.objects.filter(pk=again.pk).update(status=ImportStatus.RUNNING)
+    assert bill_imports_recover() == []
+    again.refresh_from_db()
+    assert again.status == ImportStatus.FAILED
+    assert "interrupted 3 times" in again.message
