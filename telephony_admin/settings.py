@@ -96,10 +96,13 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded demo runs web, worker and beat against one SQLite file. In WAL
-    # mode pages (and the progress of an import) are read while a bill is written.
+    # mode pages (and the progress of an import) are read while a bill is written;
+    # a transaction takes the write lock when it begins (IMMEDIATE), so two writers
+    # queue for up to ``timeout`` seconds instead of one failing at once.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["timeout"] = 20
     options["init_command"] = "PRAGMA journal_mode=WAL;"
+    options["transaction_mode"] = "IMMEDIATE"
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
