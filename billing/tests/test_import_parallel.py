@@ -129,16 +129,9 @@ def test_an_import_waiting_for_its_month_says_so__R_BIL_2(
     from django.db import connection
     from django.urls import reverse
 
-    from billing.services import bill_import_create, bill_import_run, parse_month
+    from billing.services import bill_import_run
 
-    with open(write_bill(), "rb") as source:
-        queued = bill_import_create(
-            actor=None,
-            source=source,
-            original_name="bill.csv",
-            month=parse_month("2026-10"),
-            enqueue=False,
-        )
+    queued = _queued(write_bill)
     status_url = reverse("billing:import_status", args=[queued.pk])
     client.force_login(company.admin.user)
     errors = []
