@@ -95,9 +95,8 @@ class NumberPlan:
         # tell): ``_simple``; the others ``_dialled`` on more digits.
         short = max(self.longest, 3, len(local_area_code))
         full = max(map(len, self.ip_prefixes), default=0) + len(local_area_code)
-        self.short_head, self.full_head = short, max(full + self.longest, short)
-        self._short = itemgetter(slice(0, self.short_head))
-        self._full = itemgetter(slice(0, self.full_head))
+        self._short = itemgetter(slice(0, short))
+        self._full = itemgetter(slice(0, max(full + self.longest, short)))
         self._simple: dict[tuple[str, int, str], tuple[str, str, int, str]] = {}
         self._dialled: dict[tuple[str, int, str], tuple[str, str, int, str]] = {}
 
@@ -117,7 +116,7 @@ class NumberPlan:
         if call_class is None:
             if len(self._classes) >= MEMO_LIMIT:  # bounded memory whatever the plan
                 self._classes.clear()
-            call_class = self._classes[key] = self._class_of(number)
+            call_class = self._classes[key] = self.class_of(number)
         return call_class, ip
 
     def classify_many(
@@ -165,8 +164,9 @@ class NumberPlan:
         memo[head(number), len(number), carrier_type] = result
         return result
 
-    def _class_of(self, number: str) -> str:
-        """The longest matching prefix whose length range fits."""
+    def class_of(self, number: str) -> str:
+        """The class of a number without IP prefix or area code: the longest
+        matching prefix whose length range fits."""
         size = len(number)
         by_prefix = self.by_prefix
         for length in self.lengths:

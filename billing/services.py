@@ -336,17 +336,15 @@ def _lock_month(bill_import: BillImport, reporter) -> BillingPeriod:
     While another holds it (the audit that follows an import takes minutes on a
     month of millions of calls), the progress page says what the import waits for.
     """
-    months = BillingPeriod.objects.select_for_update(no_key=True)
+    month = BillingPeriod.objects.filter(pk=bill_import.period_id)
     if reporter is not None and connection.features.has_select_for_update_nowait:
         try:
             with transaction.atomic():
-                return months.select_for_update(no_key=True, nowait=True).get(
-                    pk=bill_import.period_id
-                )
+                return month.select_for_update(no_key=True, nowait=True).get()
         except OperationalError:
             reporter.waiting(True)
     try:
-        return months.get(pk=bill_import.period_id)
+        return month.select_for_update(no_key=True).get()
     finally:
         if reporter is not None:
             reporter.waiting(False)

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from .pipeline import UNATTRIBUTED, Frame, Pause, _normalise_line
+from .pipeline import UNATTRIBUTED, Frame, Pause
 from .readers import Segment
 
 NULL = "\\N"
@@ -110,23 +110,15 @@ def _read(parser, segment: Segment):
 def _lines(parser, frame, names) -> dict[str, str] | None:
     """Normalised line of each distinct calling line, None if one is not a line."""
     raws = frame.get_column(names[parser.columns.line]).unique().to_list()
-    known = parser.line_texts
-    for raw in raws:
-        if raw not in known:
-            known[raw] = _normalise_line(raw)
-    lines = {raw: known[raw] for raw in raws}
-    if "" in lines.values():
-        return None
-    periods = parser.attributor.periods
-    parser.pending = {n for n in lines.values() if n not in periods}
-    return lines
+    lines = parser.line_numbers(set(raws))
+    return None if "" in lines.values() else lines
 
 
 class _Classifier:
     """``NumberPlan.classify`` and ``flags_for`` over a table's "called" and "kind"
     columns. The class depends only on the prefixes of the number (after the IP
     prefix and area code) that the plan knows, and on its length: those make a
-    key with a few dozen values, classified once each (``NumberPlan._class_of``
+    key with a few dozen values, classified once each (``NumberPlan.class_of``
     on one number of the key) and remembered for the whole bill."""
 
     def __init__(self, plan):
@@ -177,7 +169,7 @@ class _Classifier:
         found = table.select("_key", "_number").unique(subset="_key", keep="any")
         for key, number in found.iter_rows():
             if key not in classes:
-                classes[key] = self.plan._class_of(number)
+                classes[key] = self.plan.class_of(number)
         keys = found.get_column("_key").to_list()
         table = table.with_columns(
             pl.col("_key")
@@ -259,9 +251,10 @@ def _calls(parser, frame, names, lines: dict[str, str], first: int):
     )
 
 
-def copy_text(frame: Frame, head: str) -> bytes:
-    """The frame's COPY lines (the text ``Producer._calls_lines`` gives):
-    ``head`` follows each local start time ("+0800\t<period>\t<carrier>\t<import>\t")."""
+def copy_text(frame: Frame, heads: dict[str, str]) -> bytes:
+    """The frame's COPY lines (the text ``Producer._lines`` gives): the head of
+    the call's day follows each local start time
+    ("+0800\t<period>\t<carrier>\t<import>\t")."""
     ids = {
         raw: "\t".join(NULL if i is None else str(i) for i in (who or (None, None)))
         for raw, who in frame.whos.items()
@@ -274,7 +267,9 @@ def copy_text(frame: Frame, head: str) -> bytes:
         pl.concat_str(
             [
                 pl.col("start")
-                + pl.lit(head)
+                + pl.col("start")
+                .str.slice(0, 10)
+                .replace_strict(list(heads), list(heads.values()))
                 + pl.int_range(frame.first, frame.first + frame.count).cast(pl.String),
                 line.replace_strict(
                     list(frame.lines),

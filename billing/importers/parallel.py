@@ -40,6 +40,9 @@ from .pipeline import HEADER_SEARCH_ROWS, BillParser, Summary
 from .readers import BLOCK, CSV_EXTENSIONS, CsvRows, _sniff_delimiter, detect_encoding
 
 MIN_BYTES = 4 << 20  # smaller bills: the single-process path is as fast
+# Bytes of a segment read by polars: it has a fixed cost per operation, and the
+# worker's memory grows with the segment.
+FRAME_BLOCK = 1 << 20
 HEADER_PROBE = 1 << 16
 POLL_SECONDS = 0.25
 ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "gb18030": "gb18030"}
@@ -213,13 +216,13 @@ class PartFile(io.RawIOBase):
 class PartRows(CsvRows):
     """``CsvRows`` over the header line and one part of the bill."""
 
-    def __init__(self, plan_: Plan, part: Part):
+    def __init__(self, plan_: Plan, part: Part, *, block: int = BLOCK):
         raw = PartFile(plan_.path, plan_.header, part.start, part.end)
         self.path = Path(plan_.path)
         self.size = max(raw.size, 1)
         self._raw = io.BufferedReader(raw, 1 << 20)
         self._given = None
-        self.block = BLOCK
+        self.block = block
         self.encoding = detect_encoding(self._raw)
         self.delimiter = _sniff_delimiter(self._raw, self.encoding)
 
@@ -243,7 +246,7 @@ def _work(plan_: Plan, part: Part, table, prefix, options, out: int, progress):
         # One thread: the other worker has the other core.
         os.environ.setdefault("POLARS_MAX_THREADS", "1")
         _own_connections()
-        reader = PartRows(plan_, part)
+        reader = PartRows(plan_, part, block=FRAME_BLOCK if frames else BLOCK)
 
         def report(fraction: float, rows: int) -> None:
             progress[part.index * 2] = fraction

@@ -46,7 +46,6 @@ from .values import is_plain_charge, parse_charge_slow, parse_duration, parse_ti
 TOTAL_WORDS = ("合计", "总计", "小计", "total")
 HEADER_SEARCH_ROWS = 30
 CHUNK = 8192
-FRAME_BLOCK = 1 << 20  # bytes of a segment read by polars (memory grows with it)
 PROGRESS_EVERY = 8_192  # every chunk: the upload page shows the bar moving
 
 # Column-wide fast checks (one regex call over a chunk's column joined by "\n").
@@ -344,36 +343,10 @@ class Frame(_Block):
     """The valid calls of a segment read by polars (``frames``): a table of the
     start, calling line as billed, called number, duration, charge, class, IP
     prefix, carrier text (stripped), raw JSON and flags of each call; ``lines``
-    normalises the calling lines and ``whos`` attributes them.
-    ``frames.copy_text`` makes its COPY text; iterating it gives the ``Record``
-    tuples."""
+    normalises the calling lines and ``whos`` attributes them. Made only for the
+    COPY writer (``frames.copy_text`` gives its COPY text), not iterated."""
 
     __slots__ = ("days", "first", "lines", "table", "whos")
-
-    def __iter__(self) -> Iterator[Record]:
-        lines, whos = self.lines, self.whos
-        rows = self.table.select(
-            "start", "line", "called", "duration", "charge", "kind", "class", "ip",
-            "flags", "raw",
-        ).iter_rows()  # fmt: skip
-        for row, (
-            start,
-            line,
-            called,
-            duration,
-            charge,
-            kind,
-            cls,
-            ip,
-            flags,
-            raw,
-        ) in enumerate(rows, start=self.first):
-            who = whos[line]
-            department, owner = who or (None, None)
-            yield (
-                row, lines[line], called, start, duration, charge, kind[:40], cls,
-                ip, flags | (0 if who else UNATTRIBUTED), department, owner, raw,
-            )  # fmt: skip
 
 
 class BillParser:
@@ -393,11 +366,9 @@ class BillParser:
         frames: bool = False,
     ):
         self.reader = reader
-        # Plain segments of a CSV read by polars (``frames``); only where it may
-        # run: see ``frames.usable``.
+        # Plain segments of a CSV read by polars (``frames``): only in the forked
+        # workers, see ``parallel._work``.
         self.frames = frames and isinstance(reader, CsvRows)
-        if self.frames:  # polars has a fixed cost per operation: large segments
-            reader.block = FRAME_BLOCK
         self.frame_classifier = None  # ``frames._Classifier`` of the plan
         self.profile = profile or {}
         self.max_errors = max_errors
@@ -426,6 +397,19 @@ class BillParser:
         self.start_column = re.compile(_start_pattern(self.days))
         self.start_cell = f"^{_start_cell(self.days)}$"
         self.next_progress = PROGRESS_EVERY
+
+    def line_numbers(self, raws: set[str]) -> dict[str, str]:
+        """The normalised number of each calling line as billed ("" if it is not
+        one); those not yet attributed become ``pending``."""
+        known = self.line_texts
+        if len(known) > LINE_MEMO:
+            known.clear()
+        for raw in raws - known.keys():
+            known[raw] = _normalise_line(raw)
+        lines = {raw: known[raw] for raw in raws}
+        periods = self.attributor.periods
+        self.pending = {n for n in lines.values() if n and n not in periods}
+        return lines
 
     def resolve_pending(self) -> None:
         if self.pending:
@@ -568,14 +552,7 @@ class BillParser:
             raws = set(map(itemgetter(i_line), chunk))
         else:
             raws = {cells[i_line] for cells in chunk if len(cells) > i_line}
-        known = self.line_texts
-        if len(known) > LINE_MEMO:
-            known.clear()
-        for raw in raws - known.keys():
-            known[raw] = _normalise_line(raw)
-        lines = {raw: known[raw] for raw in raws}
-        periods = self.attributor.periods
-        self.pending = {n for n in lines.values() if n and n not in periods}
+        lines = self.line_numbers(raws)
         if self.pending:
             yield Pause(self)
             self.resolve_pending()

@@ -157,16 +157,13 @@ class Producer(threading.Thread):
 
     def _lines(self, batch: list) -> list[bytes]:
         """Pieces of COPY text (UTF-8) holding the batch's calls, each line ended."""
-        if len(batch) == 1 and batch[0].__class__ in (Calls, Frame):
-            block = batch[0]
-            lines = (
-                self._calls_lines(block)
-                if block.__class__ is Calls
-                else self._frame_lines(block)
-            )
+        if len(batch) == 1 and batch[0].__class__ is Frame:
+            return self._frame_lines(batch[0])
+        if len(batch) == 1 and batch[0].__class__ is Calls:
+            lines = self._calls_lines(batch[0])
             if lines is not None:
                 return lines
-            batch = list(block)
+            batch = list(batch[0])
         prefix = self.prefix
         escaped = self.escaped
         offsets = self.offsets
@@ -242,16 +239,13 @@ class Producer(threading.Thread):
         # One piece of text for the block, encoded once.
         return ["".join(map("\t".join, columns)).encode()]
 
-    def _frame_lines(self, frame: Frame) -> list[bytes] | None:
+    def _frame_lines(self, frame: Frame) -> list[bytes]:
         """As ``_calls_lines``, joined by polars (``frames``)."""
         from .frames import copy_text
 
-        found = {self.offsets[day] for day in frame.days}
-        if len(found) != 1:
-            return None
         self.count += frame.count
-        head = f"{found.pop()}\t{self.prefix}"
-        return [copy_text(frame, head)]
+        heads = {day: f"{self.offsets[day]}\t{self.prefix}" for day in frame.days}
+        return [copy_text(frame, heads)]
 
     def _offset(self, starts: tuple[str, ...]) -> str | None:
         """The UTC offset text of all these local times, if they have one."""

@@ -8,7 +8,7 @@ import csv
 
 import pytest
 
-from billing.importers import parallel, pipeline
+from billing.importers import parallel
 from billing.models import CallFlag, CallRecord, ImportStatus
 
 from .conftest import HEADER, at
@@ -101,7 +101,7 @@ def test_polars_segments_store_what_the_row_by_row_parser_stores(
         when=at(2026, 10, 15, 12, 0),
     )
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(pipeline, "FRAME_BLOCK", 4096)  # many segments
+    monkeypatch.setattr(parallel, "FRAME_BLOCK", 4096)  # many segments
     path = _write(
         tmp_path / "bill.csv", _rows(), encoding=encoding, delimiter=delimiter
     )
@@ -149,7 +149,7 @@ def test_a_bad_row_in_a_polars_segment_is_reported_with_its_file_row(
     lines, run_import, settings, monkeypatch, tmp_path
 ):
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(pipeline, "FRAME_BLOCK", 4096)
+    monkeypatch.setattr(parallel, "FRAME_BLOCK", 4096)
     rows = _rows()
     rows[700][3] = "7 minutes"  # file row 703: title, header, then the rows
     settings.BILL_IMPORT_WORKERS = 2
