@@ -49,6 +49,13 @@ from .progress import ProgressReporter
 #: Callables ``hook(bill_import_id)`` run after a successful import commits
 #: (issue 5: billing.deductions queues its audits here).
 AFTER_IMPORT: list = []
+#: Callables ``hook(period_id) -> lines`` that ``manage.py import_bill`` runs after a
+#: successful import (billing.deductions: the month's audit), printing their lines.
+AFTER_COMMAND: list = []
+#: Callables ``hook(months)`` run in the transaction that attributed calls again
+#: (``months``: the first days of the months touched, ``None`` for all open months);
+#: billing.deductions marks those months' audits stale.
+CALLS_CHANGED: list = []
 
 _MONTH = re.compile(r"^\s*(\d{4})[-/.年]?(\d{1,2})月?\s*$")
 
@@ -504,6 +511,8 @@ def call_records_reattribute(*, line_numbers: list[str] | None = None) -> int:
                 owner_id=assignment.owner_id,
                 flags=F("flags").bitand(~unattributed),
             )
+    for hook in CALLS_CHANGED:
+        hook(None)
     return attributed
 
 

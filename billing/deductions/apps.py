@@ -13,7 +13,11 @@ class DeductionsConfig(AppConfig):
         from billing import services as billing_services
         from telephony_admin.approvals import registry
 
-        from . import conf  # noqa: F401  (registers settings)
+        from . import (
+            conf,  # noqa: F401  (registers settings)
+            inputs,
+            tasks,
+        )
         from .services import private_calls, quotas
         from .tasks import on_bill_imported
 
@@ -32,3 +36,9 @@ class DeductionsConfig(AppConfig):
         hooks = getattr(billing_services, "AFTER_IMPORT", None)
         if hooks is not None and on_bill_imported not in hooks:
             hooks.append(on_bill_imported)
+        if tasks.audit_after_command not in billing_services.AFTER_COMMAND:
+            billing_services.AFTER_COMMAND.append(tasks.audit_after_command)
+        changed = billing_services.CALLS_CHANGED
+        if inputs.calls_changed not in changed:
+            changed.append(inputs.calls_changed)
+        inputs.connect()

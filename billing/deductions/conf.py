@@ -128,3 +128,10 @@ config.register(
     Decimal("80"),
     _("Direct supervisor's joint share of a fine (%)"),
 )
+# The audit job (issue 14): a run that shows no sign of life for this long is
+# treated as interrupted (its worker died) and may be started again.
+config.register(
+    "deductions.audit_stuck_minutes",
+    60,
+    _("An audit running or queued this long is treated as interrupted (minutes)"),
+)

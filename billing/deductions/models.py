@@ -225,27 +225,37 @@ class ViolationQuerySet(models.QuerySet):
 class Violation(models.Model):
     """An audit finding on one call record (违规 or review flag), unique per rule."""
 
+    # No database constraints and only the indexes the pages and the audit read: a
+    # million-call month has some 440,000 findings, written by one INSERT ... SELECT
+    # per rule (see ``services.audit_sql``); each index and deferred foreign-key
+    # check costs every one of them. The audit writes ids it has just read from the
+    # tables, and Django still enforces PROTECT when those rows are deleted.
     call = models.ForeignKey(
         CallRecord,
         verbose_name=_("call"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # the unique (call, rule) constraint serves look-ups by call
         related_name="+",
     )
     period = models.ForeignKey(
-        BillingPeriod, verbose_name=_("month"), on_delete=models.PROTECT
+        BillingPeriod,
+        verbose_name=_("month"),
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,  # every index below starts with the month
     )
     rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=FindingKind.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=FindingStatus.choices, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=10, choices=FindingStatus.choices)
     employee = models.ForeignKey(
         Employee,
         verbose_name=_("charged to"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     department = models.ForeignKey(
@@ -254,6 +264,8 @@ class Violation(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     line_number = models.CharField(_("line"), max_length=30)
@@ -274,6 +286,7 @@ class Violation(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -296,8 +309,13 @@ class Violation(models.Model):
             ),
         ]
         indexes = [
+            # The findings list: a month in time order (no sort of the month).
+            models.Index(
+                fields=["period", "-started_at", "-id"], name="violation_period_time"
+            ),
             models.Index(fields=["period", "rule"], name="violation_period_rule"),
             models.Index(fields=["period", "employee"], name="violation_period_emp"),
+            models.Index(fields=["period", "department"], name="violation_period_dept"),
         ]
 
     def __str__(self) -> str:
@@ -479,3 +497,101 @@ class PeriodEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.get_action_display()}"
+
+
+class AuditRunStatus(models.TextChoices):
+    IDLE = "idle", _("Not run")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class MonthAudit(models.Model):
+    """Whether a month's audit is current, and its last or running job.
+
+    The audit is current when it started after the month's last import and after
+    the last change of the inputs it reads (``inputs_changed_at``: long-distance
+    requests, private-call registrations, class-of-service history, the 400 lines,
+    department heads, the working calendar, the audit settings). The deduction
+    export and closing refuse a month whose audit is not current (R-PRV-4).
+    """
+
+    period = models.OneToOneField(
+        BillingPeriod,
+        verbose_name=_("month"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="audit_state",
+    )
+    inputs_changed_at = models.DateTimeField(
+        _("inputs changed at"), null=True, blank=True
+    )
+    audited_at = models.DateTimeField(
+        _("last audit started at"),
+        null=True,
+        blank=True,
+        help_text=_("The audit saw every change made before this time."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AuditRunStatus.choices,
+        default=AuditRunStatus.IDLE,
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created = models.JSONField(_("new findings per rule"), default=dict, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("month audit")
+        verbose_name_plural = _("month audits")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_status_display()}"
+
+
+class FindingTotal(models.Model):
+    """Findings per month x rule x status x department: count and amount.
+
+    Kept in the same transaction by the audit and by every decision, and read by
+    the findings and home pages instead of summing a month's findings per request.
+    """
+
+    period = models.ForeignKey(
+        BillingPeriod, on_delete=models.CASCADE, related_name="+"
+    )
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
+    status = models.CharField(_("status"), max_length=10, choices=FindingStatus.choices)
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    count = models.PositiveIntegerField(_("findings"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("finding total")
+        verbose_name_plural = _("finding totals")
+        indexes = [
+            models.Index(fields=["period", "rule"], name="findingtotal_period_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.rule} {self.status} {self.count}"

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import BillingPeriod, CallClass, CallRecord
+from billing.services import parse_month
 from telephony_admin.core.money import to_money
+from telephony_admin.errors import DomainError
 from telephony_admin.org.access import filter_by_scope
 from telephony_admin.org.models import Department, Employee
 
@@ -270,3 +272,40 @@ def lines_of(month: date, department: Department) -> QuerySet:
         )
         .order_by("-total")
     )
+
+
+def finding_totals_for(filterset, user) -> tuple[int, Decimal] | None:
+    """(count, charged amount) of a findings filter from ``FindingTotal``, or None
+    when the filter or the user's scope does not map onto its dimensions (month,
+    rule, kind, status, department; the whole company's findings)."""
+    from telephony_admin.org.access import Scope, scope
+
+    from .models import UNAMBIGUOUS, FindingKind, FindingTotal
+
+    if scope(user, "calls.view") != Scope.ALL or not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    if data.get("employee") or data.get("line"):
+        return None
+    try:
+        month = parse_month(data.get("month") or "")
+    except DomainError:
+        return None
+    totals = FindingTotal.objects.filter(period__month=month)
+    if data.get("rule"):
+        totals = totals.filter(rule=data["rule"])
+    if data.get("kind"):
+        unambiguous = [str(r) for r in UNAMBIGUOUS]
+        if data["kind"] == FindingKind.VIOLATION:
+            totals = totals.filter(rule__in=unambiguous)
+        else:
+            totals = totals.exclude(rule__in=unambiguous)
+    if data.get("status"):
+        totals = totals.filter(status=data["status"])
+    if data.get("department"):
+        totals = totals.filter(department=data["department"])
+    result = totals.aggregate(
+        n=Sum("count"),
+        charged=Sum("amount", filter=Q(status=FindingStatus.CHARGED)),
+    )
+    return result["n"] or 0, to_money(result["charged"])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("quotas/<int:year>/month/", views.quota_month_view, name="quota_month"),
     path("findings/", views.findings_view, name="findings"),
     path("findings/run/", views.audit_run_view, name="audit_run"),
+    path("findings/audit-status/", views.audit_status_view, name="audit_status"),
     path("findings/<int:pk>/", views.finding_view, name="finding"),
     path("findings/notice/", views.notice_view, name="notice"),
     path("calls/<int:pk>/private/", views.mark_private_view, name="mark_private"),

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +42,8 @@ from .models import (
     Violation,
 )
 from .services import export, findings, fines, periods, private_calls, quotas
-from .services.audits import audit_run
+from .services.audit_state import audit_state
+from .services.audits import audit_request
 
 
 def _attempt(request, action, form=None) -> bool:
@@ -350,8 +351,18 @@ def findings_view(request: HttpRequest) -> HttpResponse:
         params["month"] = f"{_month(request):%Y-%m}"
     filterset = forms.FindingFilter(params, queryset=_findings_visible(request.user))
     qs = filterset.qs.order_by("-started_at", "-pk")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    charged = qs.filter(status=FindingStatus.CHARGED).aggregate(total=Sum("amount"))
+    paginator = Paginator(qs, 50)
+    totals = selectors.finding_totals_for(filterset, request.user)
+    if totals is not None:
+        # The month's totals are kept per rule, status and department: no count
+        # or sum over the month's findings for the pager and the banner.
+        paginator.count, charged = totals
+    else:
+        charged = qs.filter(status=FindingStatus.CHARGED).aggregate(
+            total=Sum("amount")
+        )["total"]
+    page = paginator.get_page(request.GET.get("page"))
+    period = BillingPeriod.objects.filter(month=_month(request)).first()
     query = params.copy()
     query.pop("page", None)
     return render(
@@ -360,9 +371,10 @@ def findings_view(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
-            "charged_total": charged["total"],
+            "charged_total": charged,
             "query": query.urlencode(),
             "month": params["month"],
+            "audit": audit_state(period) if period else None,
             "can_decide": scope(request.user, "audits.decide") > 0,
         },
     )
@@ -371,29 +383,38 @@ def findings_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @capability_required("audits.decide")
 def audit_run_view(request: HttpRequest) -> HttpResponse:
+    """立即稽核: queue the month's audit; the findings page shows its progress."""
     month = _month(request)
     period = BillingPeriod.objects.filter(month=month).first()
     if period is None:
         messages.error(request, _("No bill was imported for this month."))
-    else:
-        outcome = {}
-
-        def run():
-            outcome["result"] = audit_run(period_id=period.pk, actor=request.user)
-
-        if _attempt(request, run):
-            messages.success(
-                request,
-                _(
-                    "Audit of %(month)s done: %(count)s new findings, %(private)s private calls matched."
-                )
-                % {
-                    "month": period,
-                    "count": outcome["result"].total_created,
-                    "private": outcome["result"].matched_private,
-                },
-            )
+    elif _attempt(request, lambda: audit_request(actor=request.user, period=period)):
+        messages.success(
+            request,
+            _("The audit of %(month)s is queued; this page shows its progress.")
+            % {"month": period},
+        )
     return redirect(reverse("deductions:findings") + f"?month={month:%Y-%m}")
+
+
+@capability_required("calls.view")
+def audit_status_view(request: HttpRequest) -> JsonResponse:
+    """The month's audit state for the polling findings and closing pages."""
+    period = BillingPeriod.objects.filter(month=_month(request)).first()
+    if period is None:
+        raise Http404
+    state = audit_state(period)
+    job = state.job
+    return JsonResponse(
+        {
+            "state": state.code,
+            "label": state.label,
+            "message": state.message,
+            "progress": state.progress,
+            "running": state.running,
+            "created": (job.created if job else {}) or {},
+        }
+    )
 
 
 @capability_required("calls.view")
@@ -629,6 +650,7 @@ def closing_view(request: HttpRequest) -> HttpResponse:
     for period in periods_:
         period.events = events.get(period.pk, [])
         period.exported = any(e.action == "exported" for e in period.events)
+        period.audit = None if period.is_closed else audit_state(period)
     return render(
         request,
         "deductions/closing.html",
@@ -645,9 +667,15 @@ def closing_view(request: HttpRequest) -> HttpResponse:
 def export_view(request: HttpRequest, month: str) -> HttpResponse:
     period = _period(month)
     lang = request.GET.get("lang") or "zh-hans"
-    data, _total = export.deductions_export(
-        actor=request.user, period=period, lang=lang
-    )
+    try:
+        data, _total = export.deductions_export(
+            actor=request.user, period=period, lang=lang
+        )
+    except PermissionRefused:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("deductions:closing")
     response = HttpResponse(
         data,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,61 +1,41 @@
 """Audits of a month's bill: findings (``Violation``) linked to call records.
 
-Set-based: each rule is one filtered query over the month's calls (PostgreSQL does the
-filtering, windows and grouping), results are inserted in bulk and a finding is unique
-per call and rule, so running an audit again adds only what is new and keeps every
-decision already taken. Rules: R-BIL-5 premium numbers, R-LD-4 long distance beyond
-the line's class without an approved request, R-LD-2 lapsed urgent requests, R-LD-3
-no IP prefix, R-HOT-1 calls from the 400 line, and review flags for night/weekend,
-very long and repeated calls. Private calls are matched in the same run (R-PRV-2).
+``audit_run`` audits a month in one transaction: findings of a corrected bill are
+moved to the same call of the new bill, each rule inserts what is new (a finding is
+unique per call and rule, so every decision already taken is kept), private calls
+are matched (R-PRV-2), the month's finding totals are rebuilt and the people charged
+are told, grouped. On PostgreSQL the rules are set-based SQL (``audit_sql``); on
+SQLite the portable path (``audit_rules``) gives the same findings.
+
+A run whose month is current (``audit_state``: audited after its last import and
+the last change of the inputs it reads) does nothing unless forced.
+``audit_month_run`` wraps a run as a job (running, progress, done or failed) for the
+Celery task, ``manage.py import_bill`` and ``manage.py audit_month``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import TruncDate
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import LONG_DISTANCE, BillingPeriod, CallClass, CallFlag, CallRecord
-from telephony_admin.core import config
-from telephony_admin.core.money import to_money
+from billing.models import BillingPeriod, CallRecord
 from telephony_admin.core.services import audit_record, notify
-from telephony_admin.org.models import Department, Employee
+from telephony_admin.org.models import Employee
 
-from ..models import (
-    UNAMBIGUOUS,
-    FindingKind,
-    FindingStatus,
-    PrivateCallRegistration,
-    Rule,
-    Violation,
-)
+from ..models import FindingStatus, PrivateCallRegistration, Violation
+from . import audit_rules, audit_sql
+from .audit_rules import RuleContext, same_number  # noqa: F401  (used by others)
+from .audit_state import audit_job_update, audit_state, mark_audited
 from .periods import ensure_open
+from .totals import finding_totals_refresh
 
-NOT_AUDITED = (
-    CallClass.INTERNAL,
-    CallClass.EMERGENCY,
-    CallClass.TOLL_FREE,
-    CallClass.SERVICE,
-)
-FIELDS = (
-    "pk",
-    "owner_id",
-    "department_id",
-    "line_number",
-    "called_number",
-    "started_at",
-    "duration_seconds",
-    "call_class",
-    "charge",
-    "ip_prefix",
-)
+#: ``progress(fraction)`` while a run goes on (the job's progress bar).
+Progress = Callable[[float], None]
 
 
 @dataclass
@@ -65,252 +45,22 @@ class AuditResult:
     reattached: int = 0
     removed: int = 0
     matched_private: int = 0
+    skipped: bool = False
 
     @property
     def total_created(self) -> int:
         return sum(self.created.values())
 
 
-class _Builder:
-    """Turns call rows into unsaved findings with amounts and the person charged."""
-
-    def __init__(self, period: BillingPeriod) -> None:
-        self.period = period
-        self.heads = dict(Department.objects.values_list("pk", "head_id"))
-        self.review_multiplier = config.get("deductions.review_multiplier")
-
-    def person(self, owner_id, department_id):
-        # A shared line's calls are the department head's (R-EXT-1).
-        return owner_id or self.heads.get(department_id)
-
-    def make(self, row: dict, rule: str, **extra) -> Violation:
-        unambiguous = rule in UNAMBIGUOUS
-        multiplier = extra.pop(
-            "multiplier", Decimal(1) if unambiguous else self.review_multiplier
-        )
-        fine = extra.pop("fine", Decimal(0))
-        employee_id = extra.pop(
-            "employee_id", self.person(row["owner_id"], row["department_id"])
-        )
-        return Violation(
-            call_id=row["pk"],
-            period=self.period,
-            rule=rule,
-            kind=FindingKind.VIOLATION if unambiguous else FindingKind.REVIEW,
-            status=FindingStatus.CHARGED if unambiguous else FindingStatus.OPEN,
-            employee_id=employee_id,
-            department_id=row["department_id"],
-            line_number=row["line_number"],
-            called_number=row["called_number"],
-            started_at=row["started_at"],
-            duration_seconds=row["duration_seconds"],
-            call_class=row["call_class"],
-            charge=row["charge"],
-            multiplier=multiplier,
-            fine=fine,
-            amount=to_money(row["charge"] * multiplier + fine),
-            **extra,
-        )
-
-
-def _rows(queryset):
-    return queryset.order_by().values(*FIELDS).iterator(chunk_size=5000)
-
-
-def _premium(calls, build: _Builder):
-    """R-BIL-5: the person pays 5 times the charge of a premium-number call."""
-    multiplier = config.get("deductions.premium_multiplier")
-    # One scan: a ``pk IN (subquery)`` here became a nested loop over a million
-    # calls (the planner cannot estimate the flag's bit test).
-    premium = calls.alias(_premium_bit=F("flags").bitand(int(CallFlag.PREMIUM))).filter(
-        Q(call_class=CallClass.PREMIUM) | Q(_premium_bit__gt=0)
-    )
-    for row in _rows(premium):
-        yield build.make(
-            row,
-            Rule.PREMIUM,
-            multiplier=multiplier,
-            note=_("Premium voice-information number (R-BIL-5)"),
-        )
-
-
-def _ld_fines() -> dict[str, Decimal]:
-    return {
-        CallClass.DOMESTIC: config.get("deductions.ld_fine_domestic"),
-        CallClass.HK_MO_TW: config.get("deductions.ld_fine_hk_macau"),
-        CallClass.INTERNATIONAL: config.get("deductions.ld_fine_international"),
-    }
-
-
-def _digits(number: str) -> str:
-    return "".join(ch for ch in str(number or "") if ch.isdigit())
-
-
-def same_number(called: str, ip_prefix: str, wanted: str) -> bool:
-    """Does a bill's called number (maybe with its IP prefix) equal ``wanted``?"""
-    wanted = _digits(wanted)
-    if not wanted:
-        return False
-    called = _digits(called)
-    if ip_prefix and called.startswith(ip_prefix):
-        called = called[len(ip_prefix) :]
-    if ip_prefix and wanted.startswith(ip_prefix):
-        wanted = wanted[len(ip_prefix) :]
-    return called == wanted
-
-
-def _requests_by_line_and_day(period: BillingPeriod):
-    """Long-distance requests around the month by (line number, day), one query."""
-    from extensions.models import LDStatus, LongDistanceRequest
-
-    start = period.month - timedelta(days=7)
-    end = period.month + timedelta(days=40)
-    rows = LongDistanceRequest.objects.filter(
-        call_on__gte=start, call_on__lte=end
-    ).select_related("line")
-    by_key: dict[tuple[str, date], list] = defaultdict(list)
-    for request in rows:
-        days = {request.call_on}
-        if request.placed_at:
-            days.add(timezone.localtime(request.placed_at).date())
-        for day in days:
-            by_key[(request.line.number, day)].append(request)
-    return by_key, LDStatus
-
-
-def _long_distance(calls, build: _Builder):
-    """R-LD-4 (fine by destination plus the charge) and R-LD-2 (lapsed: double)."""
-    from extensions.models import ClassOfService
-    from extensions.selectors import classes_for_numbers
-
-    ld_calls = calls.filter(call_class__in=LONG_DISTANCE, department__isnull=False)
-    numbers = ld_calls.order_by().values_list("line_number", flat=True).distinct()
-    timelines = classes_for_numbers(list(numbers))
-    requests, LDStatus = _requests_by_line_and_day(build.period)
-    fines = _ld_fines()
-    lapsed_multiplier = config.get("deductions.lapsed_ld_multiplier")
-    for row in _rows(ld_calls):
-        needed = (
-            ClassOfService.DOMESTIC
-            if row["call_class"] == CallClass.DOMESTIC
-            else ClassOfService.INTERNATIONAL
-        )
-        day = timezone.localtime(row["started_at"]).date()
-        candidates = [
-            r
-            for r in requests.get((row["line_number"], day), [])
-            if r.required_class >= needed
-            and (
-                not r.destination_number
-                or same_number(
-                    row["called_number"], row["ip_prefix"], r.destination_number
-                )
-            )
-        ]
-        lapsed = [r for r in candidates if r.status == LDStatus.LAPSED]
-        if lapsed:
-            yield build.make(
-                row,
-                Rule.LD_LAPSED,
-                multiplier=lapsed_multiplier,
-                employee_id=lapsed[0].caller_id,
-                ld_request_id=lapsed[0].pk,
-                note=_("Urgent request %(pk)s not approved in time (R-LD-2)")
-                % {"pk": lapsed[0].pk},
-            )
-            continue
-        timeline = timelines.get(row["line_number"])
-        allowed = timeline.at(row["started_at"])[0] if timeline else 0
-        if allowed >= needed:
-            continue
-        covered = any(
-            r.status == LDStatus.APPROVED
-            or (r.status == LDStatus.PENDING and r.placed_now)
-            for r in candidates
-        )
-        if covered:
-            continue
-        fine = fines[row["call_class"]]
-        yield build.make(
-            row,
-            Rule.LD_UNAUTHORISED,
-            fine=fine,
-            note=_("Line not allowed this call and no approved request (R-LD-4)"),
-        )
-
-
-def _non_working_days(period: BillingPeriod) -> list[date]:
-    from telephony_admin.workcal.calendar import is_working_day
-
-    first = period.month - timedelta(days=3)
-    return [
-        first + timedelta(days=n)
-        for n in range(38)
-        if not is_working_day(first + timedelta(days=n))
-    ]
-
-
-def _review_flags(calls, build: _Builder):
-    """Review flags (charge nothing until confirmed): R-LD-3 no IP prefix, night or
-    weekend, very long, repeated calls (thresholds are settings)."""
-    audited = calls.exclude(call_class__in=NOT_AUDITED)
-    for row in _rows(calls.with_flag(CallFlag.NO_IP_PREFIX)):
-        yield build.make(row, Rule.NO_IP_PREFIX, note=_("No IP prefix (R-LD-3)"))
-    starts = config.get("deductions.night_starts")
-    ends = config.get("deductions.night_ends")
-    if starts > ends:
-        night = Q(started_at__time__gte=starts) | Q(started_at__time__lt=ends)
-    else:
-        night = Q(started_at__time__gte=starts, started_at__time__lt=ends)
-    off_days = Q(started_at__date__in=_non_working_days(build.period))
-    minimum = int(config.get("deductions.off_hours_min_minutes")) * 60
-    min_charge = config.get("deductions.off_hours_min_charge")
-    # A short, cheap call outside working time is not worth a review.
-    worth = Q(duration_seconds__gte=minimum) | Q(charge__gte=min_charge)
-    off_hours = audited.filter(charge__gt=0).filter(night | off_days).filter(worth)
-    for row in _rows(off_hours):
-        yield build.make(row, Rule.NIGHT_WEEKEND, note=_("Outside working time"))
-    minutes = int(config.get("deductions.long_call_minutes"))
-    for row in _rows(audited.filter(duration_seconds__gte=minutes * 60)):
-        yield build.make(
-            row,
-            Rule.LONG_CALL,
-            note=_("%(minutes)s minutes or longer") % {"minutes": minutes},
-        )
-    per_day = int(config.get("deductions.repeat_calls_per_day"))
-    repeated = audited.annotate(
-        same=Window(
-            Count("pk"),
-            partition_by=["line_number", "called_number", TruncDate("started_at")],
-        )
-    ).filter(same__gte=per_day)
-    for row in _rows(repeated):
-        yield build.make(
-            row,
-            Rule.REPEATED,
-            note=_("%(count)s or more calls to this number in a day")
-            % {"count": per_day},
-        )
-
-
-def _hotline_outbound(calls, build: _Builder):
-    """R-HOT-1: the 400 number only receives; a call from it is a finding."""
-    from extensions.models import Line, LineKind
-
-    numbers = list(
-        Line.objects.filter(kind=LineKind.HOTLINE_400).values_list("number", flat=True)
-    )
-    if not numbers:
-        return
-    for row in _rows(calls.filter(line_number__in=numbers)):
-        yield build.make(
-            row, Rule.HOTLINE_OUTBOUND, note=_("The 400 line must never dial out")
-        )
+def _set_based() -> bool:
+    return connection.vendor == "postgresql"
 
 
 def _reattach(period: BillingPeriod) -> tuple[int, int]:
     """A corrected bill replaced the month's records: move findings (and their
     decisions) to the same call in the new bill; drop those whose call is gone."""
+    if _set_based():
+        return _reattach_sql(period)
     alive = CallRecord.objects.filter(pk=OuterRef("call_id"))
     orphans = list(
         Violation.objects.filter(period=period).filter(~Exists(alive)).order_by()
@@ -338,15 +88,76 @@ def _reattach(period: BillingPeriod) -> tuple[int, int]:
             moved.append(finding)
     Violation.objects.bulk_update(moved, ["call"], batch_size=2000)
     Violation.objects.filter(pk__in=gone).delete()
+    _unmatch_gone_registrations(period)
+    return len(moved), len(gone)
+
+
+def _reattach_sql(period: BillingPeriod) -> tuple[int, int]:
+    calls, findings = audit_sql.CALLS, audit_sql.FINDINGS
+    with connection.cursor() as cursor:
+        # Orphans are rare (only after a corrected bill): find them first, cheaply.
+        cursor.execute(
+            f"""CREATE TEMP TABLE orphan ON COMMIT DROP AS
+            SELECT v.id, v.line_number, v.started_at, v.called_number
+            FROM {findings} v WHERE v.period_id = %s
+            AND NOT EXISTS (SELECT 1 FROM {calls} c WHERE c.id = v.call_id)""",
+            [period.pk],
+        )
+        if not cursor.rowcount:
+            cursor.execute("DROP TABLE orphan")
+            return 0, 0
+        cursor.execute(
+            f"""UPDATE {findings} v SET call_id = n.call_id FROM (
+                SELECT DISTINCT ON (o.id) o.id, c.id AS call_id
+                FROM orphan o JOIN {calls} c ON c.period_id = %s
+                AND c.started_at = o.started_at AND c.line_number = o.line_number
+                AND c.called_number = o.called_number
+                ORDER BY o.id, c.id
+            ) n WHERE v.id = n.id""",
+            [period.pk],
+        )
+        moved = cursor.rowcount
+        cursor.execute(
+            f"""DELETE FROM {findings} v USING orphan o WHERE v.id = o.id
+            AND NOT EXISTS (SELECT 1 FROM {calls} c WHERE c.id = v.call_id)"""
+        )
+        gone = cursor.rowcount
+        cursor.execute("DROP TABLE orphan")
+    _unmatch_gone_registrations(period)
+    return moved, gone
+
+
+def _unmatch_gone_registrations(period: BillingPeriod) -> None:
     stale = PrivateCallRegistration.objects.filter(period=period, call__isnull=False)
     stale.filter(~Exists(CallRecord.objects.filter(pk=OuterRef("call_id")))).update(
         call=None, charge=None, matched_at=None
     )
-    return len(moved), len(gone)
+
+
+def _insert_portable(ctx: RuleContext, progress: Progress) -> None:
+    calls = CallRecord.objects.filter(period=ctx.period)
+    sources = audit_rules.SOURCES
+    for n, source in enumerate(sources):
+        batch = list(source(calls, ctx))
+        Violation.objects.bulk_create(batch, ignore_conflicts=True, batch_size=2000)
+        progress((n + 1) / len(sources))
+
+
+def _insert_set_based(ctx: RuleContext, progress: Progress) -> None:
+    rules = audit_sql.RULES
+    for n, rule in enumerate(rules):
+        rule(ctx)
+        progress((n + 1) / len(rules))
+
+
+def _no_progress(fraction: float) -> None:
+    return None
 
 
 @transaction.atomic
-def audit_run(*, period_id: int, actor=None) -> AuditResult:
+def audit_run(
+    *, period_id: int, actor=None, progress: Progress | None = None
+) -> AuditResult:
     """Audit a month (after each import and on demand); idempotent."""
     from .private_calls import private_calls_match
 
@@ -354,24 +165,26 @@ def audit_run(*, period_id: int, actor=None) -> AuditResult:
         from telephony_admin.org.access import require
 
         require(actor, "audits.decide")
+    progress = progress or _no_progress
     # As the import: uploads and other rows that refer to the month do not wait.
     period = BillingPeriod.objects.select_for_update(no_key=True).get(pk=period_id)
     ensure_open(period)
-    started = timezone.now()
     result = AuditResult(period=period)
+    # Taken after the month's lock: an import either committed before (and is seen)
+    # or waits for this run and makes the month stale again when it lands.
+    started = timezone.now()
     result.reattached, result.removed = _reattach(period)
-    calls = CallRecord.objects.filter(period=period)
-    build = _Builder(period)
-    for source in (_premium, _long_distance, _review_flags, _hotline_outbound):
-        batch = list(source(calls, build))
-        Violation.objects.bulk_create(batch, ignore_conflicts=True, batch_size=2000)
-    counts = (
-        Violation.objects.filter(period=period, created_at__gte=started)
-        .values("rule")
-        .annotate(n=Count("pk"))
-    )
+    ctx = RuleContext.load(period, started)
+    if _set_based():
+        _insert_set_based(ctx, lambda f: progress(0.05 + 0.8 * f))
+    else:
+        _insert_portable(ctx, lambda f: progress(0.05 + 0.8 * f))
+    new = Violation.objects.filter(period=period, created_at__gte=started)
+    counts = new.order_by().values("rule").annotate(n=Count("pk"))
     result.created = {row["rule"]: row["n"] for row in counts}
     result.matched_private = private_calls_match(period=period)
+    finding_totals_refresh(period)
+    progress(0.9)
     _notify_new(period, started)
     audit_record(
         actor=actor,
@@ -379,9 +192,37 @@ def audit_run(*, period_id: int, actor=None) -> AuditResult:
         target=period,
         details={"created": result.created, "private_matched": result.matched_private},
     )
+    mark_audited(period, started)
     from .quotas import quota_alerts_check
 
     quota_alerts_check(month=period.month)
+    return result
+
+
+def audit_month_run(*, period_id: int, actor=None, force: bool = False) -> AuditResult:
+    """Run a month's audit as a job: running with progress, then done or failed
+    (the state is committed outside the audit's transaction, for the page). A
+    month whose audit is current is left alone unless ``force``: a re-run with
+    nothing changed does no work."""
+    period = BillingPeriod.objects.get(pk=period_id)
+    if not force and audit_state(period).code == "current":
+        audit_job_update(
+            period_id,
+            status="done",
+            message=_("Nothing changed since the last audit."),
+        )
+        return AuditResult(period=period, skipped=True)
+    audit_job_update(period_id, status="running", actor=actor)
+    try:
+        result = audit_run(
+            period_id=period_id,
+            actor=actor,
+            progress=lambda f: audit_job_update(period_id, progress=f),
+        )
+    except Exception as exc:
+        audit_job_update(period_id, status="failed", message=str(exc))
+        raise
+    audit_job_update(period_id, status="done", created=result.created, message="")
     return result
 
 
@@ -394,6 +235,7 @@ def _notify_new(period: BillingPeriod, since) -> None:
             status=FindingStatus.CHARGED,
             employee__isnull=False,
         )
+        .order_by()
         .values("employee_id")
         .annotate(n=Count("pk"))
     )
@@ -419,3 +261,59 @@ def notify_finding(person: Employee, count: int, period: BillingPeriod) -> None:
         % {"month": period, "name": person.name},
         url=reverse("deductions:findings") + f"?month={period}",
     )
+
+
+@transaction.atomic
+def audit_request(
+    *, actor, period: BillingPeriod, force: bool = False, after_import: bool = False
+) -> None:
+    """Queue a month's audit as a Celery task (立即稽核, and after each import).
+
+    Refused up front, with the reason, for a closed month and while the month's
+    audit is already queued or running (not after an import: its audit must follow
+    it, and the queued run waits for the running one's lock).
+    """
+    from ..errors import DeductionError
+    from ..tasks import audit_run_task
+
+    if actor is not None:
+        from telephony_admin.org.access import require
+
+        require(actor, "audits.decide")
+    ensure_open(period)
+    if not after_import and audit_state(period).running:
+        raise DeductionError(
+            _("The audit of %(month)s is already queued or running.")
+            % {"month": period}
+        )
+    audit_job_update(period.pk, status="queued", actor=actor)
+    user = getattr(actor, "user", actor)
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    transaction.on_commit(
+        lambda: audit_run_task.delay(period.pk, user_id=user_id, force=force)
+    )
+
+
+def audit_report(result: AuditResult) -> list[str]:
+    """Lines the commands print: the new findings per rule, or why none."""
+    from ..models import Rule
+
+    if result.skipped:
+        return [
+            _("Audit of %(month)s: nothing changed since the last audit.")
+            % {"month": result.period}
+        ]
+    lines = [
+        _(
+            "Audit of %(month)s: %(count)s new findings, %(private)s private calls matched."
+        )
+        % {
+            "month": result.period,
+            "count": result.total_created,
+            "private": result.matched_private,
+        }
+    ]
+    labels = dict(Rule.choices)
+    for rule, count in sorted(result.created.items()):
+        lines.append(f"  {labels.get(rule, rule)}: {count}")
+    return lines

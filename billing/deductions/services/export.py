@@ -10,6 +10,7 @@ from billing.models import BillingPeriod
 from telephony_admin.org.access import require
 
 from ..workbook import workbook_bytes
+from .audit_state import ensure_audit_current
 from .periods import export_recorded
 
 
@@ -20,6 +21,7 @@ def deductions_export(
     """Build the month's workbook (R-PRV-4) and record the export (finance)."""
     if actor is not None:
         require(actor, "deductions.export")
+    ensure_audit_current(period)
     data, total = workbook_bytes(period, lang=lang)
     export_recorded(actor=actor, period=period, total=total)
     return data, total

@@ -19,8 +19,10 @@ from ..models import (
     Rule,
     Violation,
 )
-from .audits import _Builder, notify_finding
+from .audit_rules import RuleContext
+from .audits import notify_finding
 from .periods import ensure_open
+from .totals import finding_totals_touch
 
 #: Allowed decisions: from status -> to statuses (style: explicit transitions).
 TRANSITIONS = {
@@ -63,6 +65,7 @@ def finding_decide(
     finding.save(
         update_fields=["status", "decided_by", "decided_at", "decision_reason"]
     )
+    finding_totals_touch([finding])
     audit_record(
         actor=actor,
         action="deductions.finding_decided",
@@ -136,7 +139,7 @@ def call_mark_private(*, actor, call_id: int, reason: str) -> Violation:
         "call_class": call.call_class,
         "charge": call.charge,
     }
-    finding = _Builder(call.period).make(
+    finding = RuleContext(period=call.period, now=timezone.now()).finding(
         row,
         Rule.PRIVATE_UNREGISTERED,
         employee_id=call.department.head_id,
@@ -145,6 +148,7 @@ def call_mark_private(*, actor, call_id: int, reason: str) -> Violation:
     finding.decided_by = actor
     finding.decided_at = timezone.now()
     finding.save()
+    finding_totals_touch([finding])
     audit_record(
         actor=actor,
         action="deductions.call_marked_private",

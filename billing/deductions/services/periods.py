@@ -65,6 +65,9 @@ def _user(actor):
 def period_close(*, actor, period: BillingPeriod) -> BillingPeriod:
     """Finance closes a month once its workbook was exported (R-PRV-4)."""
     require(actor, "period.close")
+    from .audit_state import ensure_audit_current
+
+    ensure_audit_current(period)
     if not PeriodEvent.objects.filter(
         period=period, action=PeriodAction.EXPORTED
     ).exists():

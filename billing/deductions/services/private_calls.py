@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +26,9 @@ from ..models import (
     Rule,
     Violation,
 )
-from .audits import same_number
+from .audit_rules import same_number
 from .periods import ensure_open, period_for
+from .totals import finding_totals_touch
 
 PRIVATE_CALL_KIND = "private_call"
 MATCHABLE = (RegistrationStatus.PENDING, RegistrationStatus.CONSENTED)
@@ -85,10 +87,24 @@ def private_call_register(
     return registration
 
 
+def _registration_decided(registration_id: int) -> None:
+    """A decision by conditional UPDATE (no signal): the month needs a new audit."""
+    from .audit_state import audit_inputs_changed
+
+    day = (
+        PrivateCallRegistration.objects.filter(pk=registration_id)
+        .values_list("call_date", flat=True)
+        .first()
+    )
+    if day is not None:
+        audit_inputs_changed(months=[day])
+
+
 def private_call_on_approved(request, actor) -> None:
     PrivateCallRegistration.objects.filter(
         pk=request.subject_id, status=RegistrationStatus.PENDING
     ).update(status=RegistrationStatus.CONSENTED)
+    _registration_decided(request.subject_id)
     call_id = (
         PrivateCallRegistration.objects.filter(pk=request.subject_id)
         .values_list("call_id", flat=True)
@@ -109,14 +125,16 @@ def _waive_consented_long_distance(call_ids: list[int], *, actor=None) -> int:
             call_id__in=call_ids, status=RegistrationStatus.CONSENTED
         ).values("call_id"),
     )
-    waived = list(findings.values_list("pk", flat=True))
-    if not waived:
+    touched = list(findings.only("pk", "period_id", "rule", "department_id"))
+    if not touched:
         return 0
+    waived = [f.pk for f in touched]
     Violation.objects.filter(pk__in=waived).update(
         status=FindingStatus.WAIVED,
         decided_at=timezone.now(),
         decision_reason=_("Private call registered with the head's consent (R-PRV-1)"),
     )
+    finding_totals_touch(touched)
     audit_record(
         actor=actor,
         action="deductions.findings_waived_by_registration",
@@ -130,6 +148,7 @@ def private_call_on_rejected(request, actor) -> None:
     PrivateCallRegistration.objects.filter(
         pk=request.subject_id, status=RegistrationStatus.PENDING
     ).update(status=RegistrationStatus.REFUSED, call=None, charge=None)
+    _registration_decided(request.subject_id)
 
 
 @transaction.atomic
@@ -180,10 +199,20 @@ def private_calls_match(*, period: BillingPeriod) -> int:
             period=period, call__isnull=False
         ).values_list("call_id", flat=True)
     )
+    # Only the calls within the window of some registration (a line of a large
+    # month has tens of thousands of calls).
+    near = Q(pk__in=[])
+    for registration in pending:
+        when = _registered_at(registration)
+        near |= Q(
+            line_number=registration.line_number,
+            started_at__gte=when - window,
+            started_at__lte=when + window,
+        )
     calls = list(
-        CallRecord.objects.filter(
-            period=period, line_number__in={r.line_number for r in pending}
-        ).values_list(
+        CallRecord.objects.filter(period=period)
+        .filter(near)
+        .values_list(
             "pk", "line_number", "called_number", "ip_prefix", "started_at", "charge"
         )
     )
@@ -211,13 +240,16 @@ def private_calls_match(*, period: BillingPeriod) -> int:
         matched, ["call", "charge", "matched_at"]
     )
     # A call registered after administration marked it is the caller's, not the head's.
-    Violation.objects.filter(
+    marked = Violation.objects.filter(
         rule=Rule.PRIVATE_UNREGISTERED,
         call_id__in=[r.call_id for r in matched],
         status=FindingStatus.CHARGED,
-    ).update(
+    )
+    touched = list(marked.only("pk", "period_id", "rule", "department_id"))
+    marked.update(
         status=FindingStatus.DISMISSED,
         decision_reason=_("Registered by the caller (R-PRV-2)"),
     )
+    finding_totals_touch(touched)
     _waive_consented_long_distance([r.call_id for r in matched])
     return len(matched)

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 
 from billing.errors import BillingError
 from billing.models import ImportStatus
-from billing.services import bill_import_create, bill_import_run, parse_month
+from billing.services import (
+    AFTER_COMMAND,
+    bill_import_create,
+    bill_import_run,
+    parse_month,
+)
 from telephony_admin.errors import DomainError
 
 
@@ -27,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument(
             "--quiet", action="store_true", help="print only the result line"
+        )
+        parser.add_argument(
+            "--no-audit",
+            action="store_true",
+            help="do not audit the month after the import (a worker will)",
         )
 
     def handle(self, *args, **options):
@@ -59,6 +69,15 @@ class Command(BaseCommand):
         )
         if not ok:
             raise CommandError(bill_import.message or _("The bill was refused."))
+        if bill_import.status == ImportStatus.SUCCEEDED and not options["no_audit"]:
+            self._audit(bill_import)
+
+    def _audit(self, bill_import) -> None:
+        """The month's audit, here and now: the deduction export needs it current,
+        and no worker may be running (issue 14)."""
+        for hook in AFTER_COMMAND:
+            for line in hook(bill_import.period_id):
+                self.stdout.write(line)
 
     def _report(self, bill_import) -> None:
         out = self.stdout
