@@ -28,7 +28,12 @@ class Command(BaseCommand):
         period = BillingPeriod.objects.filter(month=month).first()
         if period is None:
             raise CommandError(f"No billing month {month:%Y-%m}.")
-        data, total = deductions_export(actor=None, period=period, lang=options["lang"])
+        try:
+            data, total = deductions_export(
+                actor=None, period=period, lang=options["lang"]
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
         out = Path(options["out"])
         out.write_bytes(data)
         self.stdout.write(f"{out}: deductions of {period}, total {total}")
