@@ -73,11 +73,11 @@ class AuditState:
             }
         if self.code == "failed":
             return _(
-                "The last audit failed: %(error)s. Run the audit again (立即稽核)."
+                "The last audit failed: %(error)s. Run the audit again (“Run the audit now”)."
             ) % {"error": self.job.message}
         return _(
             "The bill or the audit's inputs changed since the last audit; run the "
-            "audit (立即稽核 on the findings page, or manage.py audit_month)."
+            "audit (“Run the audit now” on the findings page, or manage.py audit_month)."
         )
 
 
