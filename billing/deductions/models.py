@@ -313,7 +313,8 @@ class Violation(models.Model):
             models.Index(
                 fields=["period", "-started_at", "-id"], name="violation_period_time"
             ),
-            models.Index(fields=["period", "rule"], name="violation_period_rule"),
+            # No (period, rule) index: counts per rule come from FindingTotal, and
+            # a rule's findings are a large share of the month, read in time order.
             models.Index(fields=["period", "employee"], name="violation_period_emp"),
             models.Index(fields=["period", "department"], name="violation_period_dept"),
         ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 
@@ -77,6 +76,10 @@ class Department(models.Model):
 
 def pinyin_of(name: str) -> tuple[str, str]:
     """Full pinyin and initials of a Chinese name: 张三 -> ("zhangsan", "zs")."""
+    # Imported here: its dictionaries take half a second to load, which every
+    # process (web, worker, each management command) would pay at start.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(name, errors="default")
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
     full = "".join(syllables).lower().replace(" ", "")

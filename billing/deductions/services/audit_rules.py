@@ -83,6 +83,8 @@ class RuleContext:
     requests_from: date | None = None
     requests_until: date | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    #: New charged findings per employee, as the set-based statements insert them.
+    charged: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, period: BillingPeriod, now: datetime) -> RuleContext:

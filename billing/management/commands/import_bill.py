@@ -24,6 +24,9 @@ from telephony_admin.errors import DomainError
 
 class Command(BaseCommand):
     help = "Import a carrier's itemised bill (CSV or XLSX) for a month."
+    # A command of the month cycle: the URL and model checks (every view imported)
+    # cost a second at each start; `manage.py check` and the web server run them.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("path")

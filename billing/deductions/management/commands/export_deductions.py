@@ -14,6 +14,9 @@ from ...workbook import LANGUAGES
 
 class Command(BaseCommand):
     help = "Write a month's payroll deduction workbook for finance (R-PRV-4)."
+    # A command of the month cycle: the URL and model checks (every view imported)
+    # cost a second at each start; `manage.py check` and the web server run them.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="YYYY-MM")
