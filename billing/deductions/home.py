@@ -7,15 +7,23 @@ from telephony_admin.core.home import HomePanel, HomeRow
 from telephony_admin.core.money import to_money
 from telephony_admin.org.access import employee_of, scope
 
-from .models import FindingStatus, Violation
+from .models import FindingStatus, FindingTotal, Violation
 
 
 def panels(user) -> list[HomePanel]:
     result = []
     employee = employee_of(user)
     if employee is not None:
+        # The last months only: the (period, employee) index finds them at once.
+        recent = BillingPeriod.objects.order_by("-month").values_list("pk", flat=True)[
+            :6
+        ]
         mine = (
-            Violation.objects.filter(employee=employee, status=FindingStatus.CHARGED)
+            Violation.objects.filter(
+                period__in=list(recent),
+                employee=employee,
+                status=FindingStatus.CHARGED,
+            )
             .values("period__month")
             .annotate(total=Sum("amount"))
             .order_by("-period__month")[:3]
@@ -39,19 +47,19 @@ def panels(user) -> list[HomePanel]:
             )
         )
     if scope(user, "audits.decide"):
+        # From the month totals (FindingTotal), not a count of the findings.
         open_flags = (
-            Violation.objects.filter(
+            FindingTotal.objects.filter(
                 status=FindingStatus.OPEN, period__status=PeriodStatus.OPEN
             )
             .values("period__month")
-            .annotate(total=Sum("charge"))
+            .annotate(n=Sum("count"))
+            .filter(n__gt=0)
             .order_by("-period__month")
         )
         rows = []
         for row in open_flags[:5]:
-            count = Violation.objects.filter(
-                status=FindingStatus.OPEN, period__month=row["period__month"]
-            ).count()
+            count = row["n"]
             rows.append(
                 HomeRow(
                     text=_("%(count)s review flags in %(month)s")

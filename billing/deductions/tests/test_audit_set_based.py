@@ -227,3 +227,22 @@ def test_finding_totals_follow_decisions(company, lines):
     )
     assert _totals(call.period_id) == _totals_from_findings(call.period_id)
     assert FindingTotal.objects.get(period_id=call.period_id).status == "waived"
+
+
+def test_home_panels_read_the_totals(client, company, lines):
+    """Administration's panel counts review flags from FindingTotal; an employee
+    sees their charged months."""
+    make_call(
+        lines["local"], "16812345", at(2026, 10, 13, 10), "1.23", CallClass.PREMIUM
+    )
+    call = make_call(  # a working day: only its missing IP prefix is a flag
+        lines["local"], "01088888888", at(2026, 10, 13, 11), "2.00",
+        CallClass.DOMESTIC,
+    )  # fmt: skip
+    audits.audit_run(period_id=call.period_id)
+    client.force_login(company.admin.user)
+    page = client.get("/").content.decode()
+    assert "1 review flags in 2026-10" in page or "2026-10 有 1 条待复核标记" in page
+    client.force_login(company.employee.user)
+    page = client.get("/").content.decode()
+    assert "2026-10" in page
