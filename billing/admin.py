@@ -22,7 +22,9 @@ class NumberRuleAdmin(admin.ModelAdmin):
 @admin.register(BillingPeriod)
 class BillingPeriodAdmin(admin.ModelAdmin):
     list_display = ["month", "status", "closed_at"]
-    readonly_fields = ["closed_at", "closed_by"]
+    # Closing and reopening go through their services (an export first, a reason
+    # to reopen, both recorded; R-PRV-4), never a raw edit of the status.
+    readonly_fields = ["status", "closed_at", "closed_by"]
 
 
 @admin.register(Carrier)
@@ -63,3 +65,14 @@ class CallRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["bill_import", "department", "owner"]
     show_full_result_count = False
     list_select_related = ["department", "owner"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A closed month's calls are what its workbook was built from (R-PRV-4).
+        if obj is not None and obj.period.is_closed:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.period.is_closed:
+            return False
+        return super().has_delete_permission(request, obj)

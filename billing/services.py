@@ -526,14 +526,26 @@ def unattributed_line_resolve(
 ) -> int:
     """ "Assign the line": put the unknown number in the directory from its first
     unattributed call, then attribute its calls again (R-BIL-3). Returns calls fixed.
+
+    Only open months' calls count: attributing a closed month's calls would change
+    whom its findings and department sheet charge (R-PRV-4). They stay unattributed
+    until the month is reopened, and the line starts at the first open month's call.
     """
     require(actor, "bills.import")
     from extensions.selectors import line_by_number
     from extensions.services import line_create
 
     calls = CallRecord.objects.filter(line_number=line_number).unattributed()
-    first = calls.aggregate(first=Min("started_at"))["first"]
+    first = calls.filter(period__status=PeriodStatus.OPEN).aggregate(
+        first=Min("started_at")
+    )["first"]
     if first is None:
+        closed = calls.select_related("period").order_by("-started_at").first()
+        if closed is not None:
+            raise PeriodClosed(
+                _("The month %(month)s is closed; it cannot be changed.")
+                % {"month": closed.period}
+            )
         raise BillingError(_("This line has no unattributed calls."))
     line = line_by_number(line_number)
     if line is None:

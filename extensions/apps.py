@@ -29,4 +29,5 @@ class ExtensionsConfig(AppConfig):
             label=_("Long-distance request"),
             on_approved=hooks.ld_on_approved,
             on_rejected=hooks.ld_on_rejected,
+            guard=hooks.ld_request_guard,
         )

@@ -12,13 +12,14 @@ class DeductionsConfig(AppConfig):
     def ready(self) -> None:
         from billing import services as billing_services
         from telephony_admin.approvals import registry
+        from telephony_admin.core.closing import month_check_register
 
         from . import (
             conf,  # noqa: F401  (registers settings)
             inputs,
             tasks,
         )
-        from .services import private_calls, quotas
+        from .services import periods, private_calls, quotas
         from .tasks import on_bill_imported
 
         registry.register(
@@ -26,13 +27,18 @@ class DeductionsConfig(AppConfig):
             label=_("Phone-charge quota plan"),
             on_approved=quotas.quota_plan_on_approved,
             on_rejected=quotas.quota_plan_on_rejected,
+            guard=quotas.quota_plan_guard,
         )
         registry.register(
             private_calls.PRIVATE_CALL_KIND,
             label=_("Private call registration"),
             on_approved=private_calls.private_call_on_approved,
             on_rejected=private_calls.private_call_on_rejected,
+            guard=private_calls.private_call_guard,
         )
+        # Long-distance requests (extensions) refuse decisions for closed months
+        # through this check (extensions may not import billing).
+        month_check_register(periods.ensure_month_open)
         hooks = getattr(billing_services, "AFTER_IMPORT", None)
         if hooks is not None and on_bill_imported not in hooks:
             hooks.append(on_bill_imported)

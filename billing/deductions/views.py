@@ -141,6 +141,11 @@ def department_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     line = request.GET.get("line", "")
     calls = None
+    closed = None
+    if line and scope(request.user, "audits.decide"):
+        closed = periods.closed_message(
+            BillingPeriod.objects.filter(month=month).first()
+        )
     if line:
         calls = Paginator(
             CallRecord.objects.filter(
@@ -164,7 +169,8 @@ def department_view(request: HttpRequest, pk: int) -> HttpResponse:
         "line": line,
         "calls": calls,
         "chart": chart,
-        "can_mark": scope(request.user, "audits.decide") > 0,
+        "can_mark": scope(request.user, "audits.decide") > 0 and closed is None,
+        "closed": closed,
         "reason_form": forms.ReasonForm(),
     }
     return render(request, "deductions/department.html", context)
@@ -466,6 +472,9 @@ def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
             "reassign_form": reassign_form,
             "can_decide": scope(request.user, "audits.decide") > 0
             and not finding.period.is_closed,
+            "closed": periods.closed_message(finding.period)
+            if scope(request.user, "audits.decide")
+            else None,
         },
     )
 

@@ -8,4 +8,9 @@ from .applications import (  # noqa: F401
     permission_on_approved,
     permission_on_rejected,
 )
-from .long_distance import LD_KIND, ld_on_approved, ld_on_rejected  # noqa: F401
+from .long_distance import (  # noqa: F401
+    LD_KIND,
+    ld_on_approved,
+    ld_on_rejected,
+    ld_request_guard,
+)

@@ -20,8 +20,9 @@ from telephony_admin.approvals.services import (
     is_absent,
 )
 from telephony_admin.core import config
+from telephony_admin.core.closing import ensure_days_open
 from telephony_admin.core.services import audit_record, notify
-from telephony_admin.errors import PermissionRefused
+from telephony_admin.errors import PeriodClosed, PermissionRefused
 from telephony_admin.org.access import employee_of, has_role, require
 from telephony_admin.org.models import Employee, Role
 
@@ -40,6 +41,24 @@ def ip_prefix_advice() -> str:
         "Dial long distance with an IP prefix to save cost: %(prefixes)s "
         "(e.g. %(example)s 010 12345678). Calls without one are flagged for review."
     ) % {"prefixes": ", ".join(prefixes), "example": prefixes[0]}
+
+
+def _ensure_call_month_open(call_on: date, placed_at: datetime | None) -> None:
+    """A request decides which findings its call's month has (R-LD-2, R-LD-4): the
+    audit matches it on the call date and, placed early, on the day it was placed.
+    A closed month refuses any change to it (R-PRV-4)."""
+    ensure_days_open(call_on, timezone.localdate(placed_at) if placed_at else None)
+
+
+def ld_request_guard(approval, approve: bool) -> None:
+    """Approvals call this before a decision or withdrawal is written."""
+    request = (
+        LongDistanceRequest.objects.filter(pk=approval.subject_id)
+        .values("call_on", "placed_at")
+        .first()
+    )
+    if request is not None:
+        _ensure_call_month_open(request["call_on"], request["placed_at"])
 
 
 def _approver_chain(caller: Employee) -> list[StepSpec]:
@@ -113,6 +132,7 @@ def ld_request_file(
         )
     if not request.reason:
         raise ExtensionsError(_("Give the business reason."), field="reason")
+    _ensure_call_month_open(call_on, None)
     request.save()
     request.approval = approval_request_create(
         subject=request,
@@ -169,6 +189,7 @@ def ld_request_place_now(
     request = LongDistanceRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != LDStatus.PENDING or request.placed_now:
         raise InvalidTransition(_("Only a pending request can be placed now."))
+    _ensure_call_month_open(request.call_on, now)
     if not request.urgent:
         raise ExtensionsError(_("Only an urgent request can be placed now."))
     if not approvers_absent(request, on=timezone.localdate(now)):
@@ -209,13 +230,19 @@ def ld_requests_mark_lapsed(*, now: datetime | None = None) -> int:
     """Mark placed-now requests whose approval is overdue as LAPSED (R-LD-2).
 
     Idempotent: a conditional UPDATE per row, so two beat runs never lapse one twice.
+    A request whose call lies in a closed month stays pending (a lapse would charge
+    that month double, R-PRV-4); the first run after the month is reopened lapses it.
     """
     now = now or timezone.now()
     due = LongDistanceRequest.objects.filter(
         status=LDStatus.PENDING, placed_now=True, complete_by__lt=now
-    ).values_list("pk", flat=True)
+    ).values_list("pk", "call_on", "placed_at")
     lapsed = 0
-    for pk in list(due):
+    for pk, call_on, placed_at in list(due):
+        try:
+            _ensure_call_month_open(call_on, placed_at)
+        except PeriodClosed:
+            continue
         with transaction.atomic():
             if not LongDistanceRequest.objects.filter(
                 pk=pk, status=LDStatus.PENDING

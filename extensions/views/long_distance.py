@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from telephony_admin.approvals.services import can_decide
+from telephony_admin.approvals.services import approval_refusal, can_decide
 from telephony_admin.errors import DomainError
 from telephony_admin.org.access import (
     allows,
@@ -138,6 +138,10 @@ def ld_detail(request, pk: int):
         and not ld.placed_now
     )
     pending = next((s for s in steps if s.status == "pending"), None)
+    # A request whose call lies in a closed month can be neither decided nor
+    # placed now (R-PRV-4): the page says so instead of offering either.
+    closed = approval_refusal(ld.approval, approve=True) if pending else None
+    can_place = can_place and closed is None
     return render(
         request,
         "extensions/ld_detail.html",
@@ -147,7 +151,10 @@ def ld_detail(request, pk: int):
             "advice": ip_prefix_advice(),
             "can_place": can_place,
             "approvers_absent": can_place and approvers_absent(ld),
-            "can_decide": pending is not None and can_decide(pending, request.user),
+            "can_decide": closed is None
+            and pending is not None
+            and can_decide(pending, request.user),
+            "closed": closed,
         },
     )
 

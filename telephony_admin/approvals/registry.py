@@ -6,6 +6,11 @@ Domain apps register their kinds in ``AppConfig.ready``::
                       on_approved=ld_request_on_approved)
 
 Handlers run inside the deciding transaction with ``(request, actor)``.
+
+``guard(request, approve)`` runs before anything of a decision (or a withdrawal,
+``approve=False``) is written and raises a ``DomainError`` to refuse it: a subject
+that may not change now (an item of a closed month, R-PRV-4) is refused whole,
+never left with its approval decided and itself unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 Handler = Callable[[Any, Any], None]
+Guard = Callable[[Any, bool], None]
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class Kind:
     on_approved: Handler | None = None
     on_rejected: Handler | None = None
     on_step_approved: Handler | None = None
+    guard: Guard | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -36,8 +43,9 @@ def register(
     on_approved: Handler | None = None,
     on_rejected: Handler | None = None,
     on_step_approved: Handler | None = None,
+    guard: Guard | None = None,
 ) -> Kind:
-    kind = Kind(code, label, on_approved, on_rejected, on_step_approved)
+    kind = Kind(code, label, on_approved, on_rejected, on_step_approved, guard)
     KINDS[code] = kind
     return kind
 

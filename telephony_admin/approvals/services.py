@@ -178,6 +178,23 @@ def _notify_deciders(step: ApprovalStep) -> None:
     )
 
 
+def approval_guard(request: ApprovalRequest, *, approve: bool) -> None:
+    """Refuse, before anything is written, a decision the subject may not take now
+    (its kind's guard: e.g. an item of a closed month, R-PRV-4)."""
+    kind = registry.get(request.kind)
+    if kind.guard is not None:
+        kind.guard(request, approve)
+
+
+def approval_refusal(request: ApprovalRequest, *, approve: bool) -> str | None:
+    """Why a decision would be refused now, for the page to say before anyone tries."""
+    try:
+        approval_guard(request, approve=approve)
+    except DomainError as exc:
+        return exc.message
+    return None
+
+
 @transaction.atomic
 def approval_decide(
     *, step_id: int, user, approve: bool, comment: str = ""
@@ -193,6 +210,7 @@ def approval_decide(
         raise ApprovalError(_("This step has already been decided."))
     if not can_decide(step, user):
         raise PermissionRefused(_("You may not decide this step."))
+    approval_guard(step.request, approve=approve)
     if not approve and not comment.strip():
         raise ApprovalError(_("Give a reason for the rejection."), field="comment")
     on_behalf = (
@@ -271,6 +289,7 @@ def approval_cancel(*, request_id: int, user) -> ApprovalRequest:
         raise PermissionRefused(_("Only the requester may withdraw a request."))
     if request.status != ApprovalStatus.PENDING:
         raise ApprovalError(_("Only a pending request can be withdrawn."))
+    approval_guard(request, approve=False)
     request.status = ApprovalStatus.CANCELLED
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])

@@ -11,9 +11,15 @@ from telephony_admin.org.access import employee_of, has_role, headed_department_
 from telephony_admin.org.models import Role
 
 from .forms import AbsenceForm, DecisionForm
-from .models import Absence, ApprovalRequest
+from .models import Absence, ApprovalRequest, ApprovalStatus
 from .selectors import request_with_steps, requests_of, steps_awaiting
-from .services import absence_create, approval_cancel, approval_decide, can_decide
+from .services import (
+    absence_create,
+    approval_cancel,
+    approval_decide,
+    approval_refusal,
+    can_decide,
+)
 
 
 def _may_view(user, request: ApprovalRequest) -> bool:
@@ -44,6 +50,15 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/mine.html", {"page": page})
 
 
+def _refusals(approval: ApprovalRequest, can_act: bool) -> tuple[str | None, bool]:
+    """What the page says before anyone tries: why approving is refused now (an
+    item of a closed month), and whether rejecting or withdrawing is refused too."""
+    if not can_act or approval.status != ApprovalStatus.PENDING:
+        return None, False
+    refusal = approval_refusal(approval, approve=True)
+    return refusal, approval_refusal(approval, approve=False) is not None
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -53,7 +68,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_view(request.user, approval):
         raise Http404
     step = next((s for s in approval.steps.all() if can_decide(s, request.user)), None)
+    is_requester = employee_of(request.user) == approval.requester
     form = DecisionForm(request.POST or None) if step else None
+    reported = None
     if request.method == "POST" and step and form.is_valid():
         try:
             approval_decide(
@@ -64,18 +81,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             messages.error(request, exc.message)
+            reported = exc.message
         else:
             messages.success(request, _("Your decision was recorded."))
             return redirect("approvals:detail", pk=pk)
-    is_requester = employee_of(request.user) == approval.requester
+    refusal, nothing_allowed = _refusals(approval, bool(step) or is_requester)
+    if refusal == reported:
+        refusal = None  # already on the page as the error just reported
     return render(
         request,
         "approvals/detail.html",
         {
             "approval": approval,
             "step": step,
-            "form": form,
-            "is_requester": is_requester,
+            "form": None if nothing_allowed else form,
+            "refusal": refusal,
+            "can_withdraw": is_requester
+            and approval.status == ApprovalStatus.PENDING
+            and not nothing_allowed,
         },
     )
 

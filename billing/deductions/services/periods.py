@@ -30,13 +30,21 @@ def period_for(day: date) -> BillingPeriod:
     return period
 
 
+def closed_message(period: BillingPeriod | None) -> str | None:
+    """What every refused change of a closed month says (R-PRV-4); pages show it
+    in place of the forms they hide, services raise it."""
+    if period is not None and period.status == PeriodStatus.CLOSED:
+        return _("The month %(month)s is closed; it cannot be changed.") % {
+            "month": period
+        }
+    return None
+
+
 def ensure_open(period: BillingPeriod | None) -> None:
     """Refuse changes to a closed month (R-PRV-4)."""
-    if period is not None and period.status == PeriodStatus.CLOSED:
-        raise PeriodClosed(
-            _("The month %(month)s is closed; it cannot be changed.")
-            % {"month": period}
-        )
+    message = closed_message(period)
+    if message is not None:
+        raise PeriodClosed(message)
 
 
 def ensure_month_open(day: date) -> None:

@@ -100,6 +100,19 @@ def _registration_decided(registration_id: int) -> None:
         audit_inputs_changed(months=[day])
 
 
+def private_call_guard(request, approve: bool) -> None:
+    """A head's consent or refusal (or the caller's withdrawal) changes what the
+    registration's month deducts: the registered charge, and a consented call's
+    long-distance finding (R-PRV-1/2). A closed month refuses it (R-PRV-4)."""
+    registration = (
+        PrivateCallRegistration.objects.select_related("period")
+        .filter(pk=request.subject_id)
+        .first()
+    )
+    if registration is not None:
+        ensure_open(registration.period)
+
+
 def private_call_on_approved(request, actor) -> None:
     PrivateCallRegistration.objects.filter(
         pk=request.subject_id, status=RegistrationStatus.PENDING

@@ -23,7 +23,7 @@ from telephony_admin.core.services import audit_record, notify
 from telephony_admin.org.access import employee_of, require
 from telephony_admin.org.models import Department, Employee, Role
 
-from ..errors import DeductionError, PeriodClosed
+from ..errors import DeductionError
 from ..models import (
     DepartmentQuota,
     LineQuota,
@@ -32,23 +32,19 @@ from ..models import (
     QuotaOverride,
     QuotaPlan,
 )
-from .periods import ensure_month_open
+from .periods import ensure_month_open, ensure_open
 
 QUOTA_PLAN_KIND = "quota_plan"
 
 
 def _refuse_if_year_closed(year: int) -> None:
-    closed = BillingPeriod.objects.filter(
-        month__year=year, status=PeriodStatus.CLOSED
-    ).first()
-    if closed is not None:
-        raise PeriodClosed(
-            _(
-                "%(month)s is closed: change that year's quotas month by month "
-                "for the open months instead."
-            )
-            % {"month": closed}
-        )
+    """The approved plan is every month's quota of its year (department sheet,
+    R-PRV-4): a year with a closed month keeps the plan it had when closing."""
+    ensure_open(
+        BillingPeriod.objects.filter(month__year=year, status=PeriodStatus.CLOSED)
+        .order_by("month")
+        .first()
+    )
 
 
 def _editable(plan: QuotaPlan) -> None:
@@ -184,6 +180,20 @@ def quota_plan_submit(*, actor, plan_id: int) -> QuotaPlan:
     plan.save(update_fields=["approval", "status"])
     audit_record(actor=actor, action="deductions.quota_submitted", target=plan)
     return plan
+
+
+def quota_plan_guard(request, approve: bool) -> None:
+    """Approving a plan sets the quotas of every month of its year; refused once a
+    month of that year is closed. A refusal or withdrawal changes no month."""
+    if not approve:
+        return
+    year = (
+        QuotaPlan.objects.filter(pk=request.subject_id)
+        .values_list("year", flat=True)
+        .first()
+    )
+    if year is not None:
+        _refuse_if_year_closed(year)
 
 
 def quota_plan_on_approved(request, actor) -> None:
