@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from billing.models import BillingPeriod, CallRecord
 from telephony_admin.org.models import Department, Employee
@@ -501,11 +502,11 @@ class PeriodEvent(models.Model):
 
 
 class AuditRunStatus(models.TextChoices):
-    IDLE = "idle", _("Not run")
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    IDLE = "idle", pgettext_lazy("audit", "Not run")
+    QUEUED = "queued", pgettext_lazy("audit", "Queued")
+    RUNNING = "running", pgettext_lazy("audit", "Running")
+    DONE = "done", pgettext_lazy("audit", "Done")
+    FAILED = "failed", pgettext_lazy("audit", "Failed")
 
 
 class MonthAudit(models.Model):

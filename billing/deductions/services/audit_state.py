@@ -18,6 +18,7 @@ from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from billing.models import BillImport, BillingPeriod, ImportStatus, PeriodStatus
 from telephony_admin.core import config
@@ -82,12 +83,12 @@ class AuditState:
 
 
 STATE_LABELS = {
-    "none": _("Nothing to audit"),
-    "current": _("Current"),
-    "stale": _("Not current"),
-    "queued": _("Queued"),
-    "running": _("Running"),
-    "failed": _("Failed"),
+    "none": pgettext_lazy("audit", "Nothing to audit"),
+    "current": pgettext_lazy("audit", "Current"),
+    "stale": pgettext_lazy("audit", "Not current"),
+    "queued": pgettext_lazy("audit", "Queued"),
+    "running": pgettext_lazy("audit", "Running"),
+    "failed": pgettext_lazy("audit", "Failed"),
 }
 
 
