@@ -108,6 +108,8 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL memory for building an imported bill's indexes (one sort per index).
 BILL_IMPORT_INDEX_MEMORY = env.str("BILL_IMPORT_INDEX_MEMORY", default="256MB")
+# PostgreSQL work_mem of a month's audit transaction (its groupings and hash joins).
+AUDIT_WORK_MEM = env.str("AUDIT_WORK_MEM", default="64MB")
 # Processes parsing a large CSV bill at once on PostgreSQL (1: one process).
 BILL_IMPORT_WORKERS = env.int(
     "BILL_IMPORT_WORKERS", default=min(os.cpu_count() or 1, 4)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
@@ -147,6 +148,13 @@ def _insert_portable(ctx: RuleContext, progress: Progress) -> dict[str, int]:
 
 
 def _insert_set_based(ctx: RuleContext, progress: Progress) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        # The month's groupings and hash joins (a million calls) fit in memory
+        # rather than spilling to disk at the default 4 MB.
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true)",
+            [settings.AUDIT_WORK_MEM],
+        )
     created = {}
     for n, (rule, statement) in enumerate(audit_sql.RULES):
         count = statement(ctx)
