@@ -29,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+from _common import PG as PG  # re-exported: bench/month_cycle.py reads base.PG
 from _common import ROOT, backend_cpu, bench_db, load, own_cpu
 from _common import drop_database as _drop
 from _common import scratch_database as _scratch
