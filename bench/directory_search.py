@@ -16,16 +16,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "telephony_bench_directory"
+from _common import bench_db, drop_database, scratch_database, setup_django
+
+DB = bench_db("telephony_bench_directory")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚华鹏玲飞鑫波斌宇浩凯秀英桂兰建国志红春梅海燕晨阳"
@@ -41,29 +38,6 @@ DEPARTMENTS = [
     "质量",
     "物流",
 ]
-
-
-def scratch_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB}")
-        cursor.execute(f"CREATE DATABASE {DB}")
-    conn.close()
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"{PG}/{DB}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telephony_admin.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(count: int, rng: random.Random) -> None:
@@ -166,8 +140,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(7)
 
-    scratch_database()
-    setup_django()
+    scratch_database(DB)
+    setup_django(DB)
     started = time.perf_counter()
     seed(args.lines, rng)
     print(f"seeded {args.lines} lines in {time.perf_counter() - started:.1f}s")
@@ -210,10 +184,7 @@ def main() -> None:
     report("endpoint (HTTP through Django)", http)
     report("selector only", selector)
     if not args.keep:
-        from django.db import connections
-
-        connections.close_all()
-        scratch_database()
+        drop_database(DB)
 
 
 if __name__ == "__main__":

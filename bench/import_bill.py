@@ -23,16 +23,19 @@ Needs PostgreSQL at BENCH_PG (default postgres://postgres@127.0.0.1:5432).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = os.environ.get("BENCH_DB", "telephony_bench")
+from _common import PG as PG  # re-exported: bench/month_cycle.py reads base.PG
+from _common import ROOT, backend_cpu, bench_db, load, own_cpu
+from _common import drop_database as _drop
+from _common import scratch_database as _scratch
+from _common import setup_django as _setup
+
+DB = bench_db("telephony_bench")
 
 
 def generate(rows: int, month: str) -> Path:
@@ -50,26 +53,11 @@ def generate(rows: int, month: str) -> Path:
 
 
 def scratch_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB}")
-        cursor.execute(f"CREATE DATABASE {DB}")
-    conn.close()
+    _scratch(DB)
 
 
 def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"{PG}/{DB}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telephony_admin.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    _setup(DB)
 
 
 def make_lines(count: int) -> None:
@@ -88,25 +76,6 @@ def make_lines(count: int) -> None:
         line_create(
             number=f"057187{n:06d}", department=department, owner=owner, starts_at=since
         )
-
-
-def backend_cpu() -> float | None:
-    """CPU seconds used so far by the PostgreSQL backend of Django's connection."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def bare_copy(path: Path) -> tuple[float, float | None]:
@@ -173,20 +142,7 @@ def real_import(path: Path, month: str):
 
 
 def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB}")
-    conn.close()
-
-
-def load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    _drop(DB)
 
 
 def one_run(path: Path, args, first: bool) -> dict:

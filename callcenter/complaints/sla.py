@@ -4,10 +4,13 @@ Due times are computed once from the working calendar (``telephony_admin.workcal
 and stored on the clock. They move only when the clock resumes after a "waiting for
 customer" period (by the service time it was paused) or when the complexity changes;
 in both cases they are recomputed from the recorded waiting periods, so no pause is
-lost. The sweep (run every minute by Celery beat) claims due rows with ``SELECT ...
-FOR UPDATE SKIP LOCKED`` on PostgreSQL and records each escalation once (a unique
-constraint per clock and level), so two sweeps at once, a restarted worker or a
-flushed broker neither lose nor duplicate an escalation.
+lost. The sweep (run every minute by Celery beat) claims due rows in batches with
+``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL and handles each batch with a
+fixed number of statements (one UPDATE of the clocks, one INSERT of the events, of
+the follow-up tasks, of the history, of the notifications). Each escalation is
+recorded once (a unique constraint per clock and level; ``ON CONFLICT DO NOTHING``
+tells the sweep which events it made), so two sweeps at once, a restarted worker or
+a flushed broker neither lose nor duplicate an escalation. See docs/sla-sweep.md.
 """
 
 from __future__ import annotations
@@ -18,14 +21,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from telephony_admin.core import config
-from telephony_admin.core.services import notify
+from telephony_admin.core.services import Message, notify_many
 from telephony_admin.org.models import Employee, Role
 from telephony_admin.workcal.calendar import (
     add_working_time,
@@ -293,131 +296,337 @@ def clocks_cancel(*, complaint: Complaint, now: datetime) -> int:
 
 # --- the sweep ---------------------------------------------------------------------
 
-
-def _claim(now: datetime, batch: int) -> list[SlaClock]:
-    qs = SlaClock.objects.filter(
-        state=ClockState.RUNNING, next_check_at__lte=now
-    ).order_by("next_check_at", "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        kwargs = {"skip_locked": True}
-        if connection.features.has_select_for_update_of:
-            kwargs["of"] = ("self",)
-        qs = qs.select_for_update(**kwargs)
-    return list(qs.select_related("complaint", "complaint__department")[:batch])
+SWEEP_BATCH = 1000
+# A notification lists at most this many escalations; the rest are counted.
+DIGEST_LINES = 50
+SEVERITY = [EventLevel.MAXIMUM, EventLevel.TARGET, EventLevel.WARNING]
 
 
-def sla_sweep(*, now: datetime | None = None, batch: int = 200) -> int:
+@dataclass(slots=True)
+class _Due:
+    """A claimed clock with what its escalation needs to know about its case."""
+
+    pk: int
+    kind: str
+    escalates: bool
+    due_at: datetime
+    warn_at: datetime
+    complaint_id: int
+    number: str
+    customer: str
+    agent_id: int
+    assignee_id: int | None
+    head_id: int | None  # of the case's department, else of its agent's
+
+
+@dataclass(slots=True)
+class _Escalation:
+    """One (clock, level) a batch records, whom it tells and under which title."""
+
+    clock: _Due
+    level: str
+    title: str
+    recipients: list[Employee]
+    event_id: int | None = None
+
+
+def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     """Record and notify every warning and breach that is due; returns events made.
 
-    Each batch is one transaction holding its rows locked; a concurrent sweep skips
-    them and the unique (clock, level) constraint makes a second recording a no-op.
+    Due clocks are claimed ``batch`` at a time, each batch one transaction holding
+    its rows locked (a concurrent sweep skips them) and processed with the same few
+    statements whatever its size. The unique (clock, level) constraint makes a
+    second recording a no-op: only the sweep that inserted an event acts on it.
     """
     now = now or timezone.now()
     fired = 0
     while True:
         with transaction.atomic():
-            clocks = _claim(now, batch)
-            for clock in clocks:
-                fired += _process(clock, now)
-        if len(clocks) < batch:
+            claimed = _claim(now, batch)
+            fired += _process(claimed, now)
+        if len(claimed) < batch:
             return fired
 
 
-def _process(clock: SlaClock, now: datetime) -> int:
-    fired = 0
+def _claim(now: datetime, batch: int) -> list[int]:
+    """Lock the next due clocks (ids only: the (state, next_check_at) index gives
+    them in order, so the claim does not grow with the number of due clocks)."""
+    qs = SlaClock.objects.filter(
+        state=ClockState.RUNNING, next_check_at__lte=now
+    ).order_by("next_check_at", "pk")
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True)
+    return list(qs.values_list("pk", flat=True)[:batch])
+
+
+def _load(ids: list[int]) -> list[_Due]:
+    rows = (
+        SlaClock.objects.filter(pk__in=ids)
+        .order_by("next_check_at", "pk")
+        .values_list(
+            "pk",
+            "kind",
+            "escalates",
+            "due_at",
+            "warn_at",
+            "complaint_id",
+            "complaint__number",
+            "complaint__customer_name",
+            "complaint__agent_id",
+            "complaint__assignee_id",
+            "complaint__department_id",
+            "complaint__department__head_id",
+            "complaint__agent__department__head_id",
+        )
+    )
+    return [
+        _Due(*row[:10], head_id=row[11] if row[10] is not None else row[12])
+        for row in rows
+    ]
+
+
+def _level(clock: _Due, now: datetime) -> str | None:
+    """What a claimed clock fires now: its breach, its warning, or nothing.
+
+    A clock found past due records its breach only (no late warning).
+    """
+    if not clock.escalates:
+        return None
     if clock.due_at <= now:
-        changed = SlaClock.objects.filter(pk=clock.pk, state=ClockState.RUNNING).update(
-            state=ClockState.BREACHED, next_check_at=None
-        )
-        if not changed:
-            return 0
-        clock.state = ClockState.BREACHED
-        if clock.escalates:
-            level = (
-                EventLevel.MAXIMUM
-                if clock.kind == ClockKind.RESOLUTION_MAX
-                else EventLevel.TARGET
-            )
-            fired += _record(clock, level, now)
-        return fired
-    if clock.escalates and clock.warn_at <= now:
-        fired += _record(clock, EventLevel.WARNING, now)
-    SlaClock.objects.filter(pk=clock.pk).update(next_check_at=clock.due_at)
-    return fired
+        if clock.kind == ClockKind.RESOLUTION_MAX:
+            return EventLevel.MAXIMUM
+        return EventLevel.TARGET
+    if clock.warn_at <= now:
+        return EventLevel.WARNING
+    return None
 
 
-def _record(clock: SlaClock, level: str, now: datetime) -> int:
-    """Create the event once; only the sweep that created it notifies."""
-    try:
-        with transaction.atomic():
-            event = SlaEvent.objects.create(clock=clock, level=level, at=now)
-    except IntegrityError:
+def _process(ids: list[int], now: datetime) -> int:
+    """One batch: move the clocks on, record their events, tell people, in a fixed
+    number of statements (the SQL for the whole batch at once)."""
+    if not ids:
         return 0
-    # Notifications are stored text: write them in the company's language whoever
-    # runs the sweep (Celery worker, operator command, a page), so they agree.
+    clocks = _load(ids)
+    _advance(ids, now)
+    due = [(clock, level) for clock in clocks if (level := _level(clock, now))]
+    if not due:
+        return 0
+    # Notifications and history are stored text: write them in the company's
+    # language whoever runs the sweep (Celery worker, operator command, a page).
     with translation.override(settings.LANGUAGE_CODE):
-        _announce(clock, level, event, now)
-    return 1
+        texts = _Texts()
+        escalations = _escalations(due, texts)
+        created = _record(escalations, now, texts)
+        if created:
+            _announce(created, now, texts)
+    return len(created)
 
 
-def _announce(clock: SlaClock, level: str, event: SlaEvent, now: datetime) -> None:
-    complaint = clock.complaint
-    recipients, title = _escalation(clock, level)
-    not_before = None if is_working_time(now) else next_working_time(now)
-    url = reverse("complaints:detail", args=[complaint.pk])
-    body = _("%(clock)s of %(number)s (%(customer)s) was due at %(due)s.") % {
-        "clock": clock.get_kind_display(),
-        "number": complaint.number,
-        "customer": complaint.customer_name,
-        "due": date_format(timezone.localtime(clock.due_at), "Y-m-d H:i"),
-    }
-    notify(
-        recipients=recipients, title=title, body=body, url=url, not_before=not_before
+def _advance(ids: list[int], now: datetime) -> None:
+    """One UPDATE: past due → breached (nothing more to check), else check again
+    at the due time (the warning, if any, fires in this batch)."""
+    breached = Q(due_at__lte=now)
+    SlaClock.objects.filter(pk__in=ids, state=ClockState.RUNNING).update(
+        state=Case(When(breached, then=Value(ClockState.BREACHED)), default=F("state")),
+        next_check_at=Case(
+            When(breached, then=Value(None, output_field=DateTimeField())),
+            default=F("due_at"),
+        ),
     )
-    event.notified = [e.pk for e in recipients if e is not None]
-    event.save(update_fields=["notified"])
-    if level == EventLevel.TARGET:
-        # R-CMP-3: past the target the agent must update the customer proactively.
-        FollowUpTask.objects.create(
-            complaint=complaint,
-            event=event,
-            assignee=complaint.agent,
-            created_at=now,
-            text=_("Update the customer on %(number)s: %(clock)s passed")
-            % {"number": complaint.number, "clock": clock.get_kind_display()},
+
+
+class _Texts:
+    """The batch's wording, translated once per batch rather than once per clock."""
+
+    def __init__(self) -> None:
+        self.kind = {value: str(label) for value, label in ClockKind.choices}
+        self.level = {value: str(label) for value, label in EventLevel.choices}
+        self.title = {
+            EventLevel.WARNING: _("%(number)s: %(clock)s is due soon"),
+            EventLevel.TARGET: _("%(number)s: %(clock)s passed, update the customer"),
+            EventLevel.MAXIMUM: _("%(number)s: the resolution maximum passed"),
+        }
+        self.task = _("Update the customer on %(number)s: %(clock)s passed")
+        self.body = _("%(clock)s of %(number)s (%(customer)s) was due at %(due)s.")
+        self.digest = _("%(count)s complaint deadlines on %(cases)s cases")
+        self.count = _("%(level)s: %(count)s")
+        self.line = _("%(title)s (%(customer)s), due %(due)s")
+        self.more = _("and %(count)s more")
+        self.zone = timezone.get_current_timezone()
+
+    def due(self, clock: _Due) -> str:
+        # What date_format(localtime(due), "Y-m-d H:i") gives, without its lookups
+        # of the current time zone and formats for every line.
+        return clock.due_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _escalations(due: list[tuple[_Due, str]], texts: _Texts) -> list[_Escalation]:
+    """Who is told of each event (R-CMP-3): two queries for the whole batch, the
+    people involved and, when a maximum passed, the customer-service heads and the
+    general managers."""
+    ids = set()
+    for clock, _lvl in due:
+        ids.update((clock.assignee_id, clock.agent_id, clock.head_id))
+    ids.discard(None)
+    people = Employee.objects.select_related("user").in_bulk(ids)
+    heads: list[Employee] = []
+    if any(level == EventLevel.MAXIMUM for _clock, level in due):
+        heads = list(
+            Employee.objects.filter(
+                is_active=True, user__groups__name__in=[Role.CS_HEAD, Role.GM]
+            )
+            .select_related("user")
+            .distinct()
         )
-    ComplaintEvent.objects.create(
-        complaint=complaint,
-        at=now,
-        action=EventAction.ESCALATED,
-        internal_note=title,
-        details={"clock": clock.kind, "level": level},
+    escalations = []
+    for clock, level in due:
+        agent = people.get(clock.agent_id)
+        head = people.get(clock.head_id)
+        if level == EventLevel.WARNING:
+            recipients = [people.get(clock.assignee_id) or head or agent]
+        elif level == EventLevel.TARGET:
+            recipients = [head, agent]
+        else:
+            recipients = heads
+        values = {"number": clock.number, "clock": texts.kind[clock.kind]}
+        escalations.append(
+            _Escalation(
+                clock,
+                level,
+                texts.title[level] % values,
+                [e for e in recipients if e is not None],
+            )
+        )
+    return escalations
+
+
+def _record(
+    escalations: list[_Escalation], now: datetime, texts: _Texts
+) -> list[_Escalation]:
+    """Insert the batch's events; those already recorded are left alone and not
+    acted on again (``INSERT ... ON CONFLICT DO NOTHING RETURNING``).
+
+    Then, for the events this sweep made: the follow-up tasks past a target and
+    the escalations on the complaints' history, one INSERT each.
+    """
+    meta = SlaEvent._meta
+    quote = connection.ops.quote_name
+    at = meta.get_field("at").get_db_prep_save(now, connection)
+    notified = meta.get_field("notified")
+    columns = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in ("clock", "level", "at", "notified")
     )
+    key = f"{quote(meta.get_field('clock').column)}, {quote('level')}"
+    # SQLite takes at most 999 parameters a statement; PostgreSQL all in one.
+    size = (connection.features.max_query_params or 4 * len(escalations)) // 4
+    made: dict[tuple[int, str], int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(escalations), size):
+            chunk = escalations[start : start + size]
+            params: list = []
+            for item in chunk:
+                who = [e.pk for e in item.recipients]
+                params += [item.clock.pk, item.level, at]
+                params.append(notified.get_db_prep_save(who, connection))
+            rows = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {rows} "
+                f"ON CONFLICT ({key}) DO NOTHING RETURNING {quote('id')}, {key}",
+                params,
+            )
+            made.update({(clock, level): pk for pk, clock, level in cursor.fetchall()})
+    created = []
+    for item in escalations:
+        item.event_id = made.get((item.clock.pk, item.level))
+        if item.event_id is not None:
+            created.append(item)
+    FollowUpTask.objects.bulk_create(
+        # R-CMP-3: past the target the agent must update the customer proactively.
+        FollowUpTask(
+            complaint_id=item.clock.complaint_id,
+            event_id=item.event_id,
+            assignee_id=item.clock.agent_id,
+            created_at=now,
+            text=texts.task
+            % {"number": item.clock.number, "clock": texts.kind[item.clock.kind]},
+        )
+        for item in created
+        if item.level == EventLevel.TARGET
+    )
+    ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(
+            complaint_id=item.clock.complaint_id,
+            at=now,
+            action=EventAction.ESCALATED,
+            internal_note=item.title,
+            details={"clock": item.clock.kind, "level": item.level},
+        )
+        for item in created
+    )
+    return created
 
 
-def _escalation(clock: SlaClock, level: str) -> tuple[list[Employee], str]:
-    complaint = clock.complaint
-    number = complaint.number
-    if level == EventLevel.WARNING:
-        who = complaint.assignee or _department_head(complaint) or complaint.agent
-        title = _("%(number)s: %(clock)s is due soon") % {
-            "number": number,
-            "clock": clock.get_kind_display(),
-        }
-        return [who], title
-    if level == EventLevel.TARGET:
-        title = _("%(number)s: %(clock)s passed, update the customer") % {
-            "number": number,
-            "clock": clock.get_kind_display(),
-        }
-        return [_department_head(complaint), complaint.agent], title
-    title = _("%(number)s: the resolution maximum passed") % {"number": number}
-    heads = Employee.objects.filter(
-        is_active=True, user__groups__name__in=[Role.CS_HEAD, Role.GM]
-    ).distinct()
-    return list(heads), title
+def _announce(created: list[_Escalation], now: datetime, texts: _Texts) -> None:
+    """One notification per person per batch (one INSERT): a single escalation as
+    itself, with a link to the case; several as one list with a link to the queue."""
+    not_before = None if is_working_time(now) else next_working_time(now)
+    mine: dict[int, tuple[Employee, list[_Escalation]]] = {}
+    for item in created:
+        for person in item.recipients:
+            entry = mine.setdefault(person.pk, (person, []))
+            if not entry[1] or entry[1][-1] is not item:  # once per escalation
+                entry[1].append(item)
+    messages = []
+    for person, items in mine.values():
+        if len(items) == 1:
+            messages.append(_single(person, items[0], not_before, texts))
+        else:
+            messages.append(_digest(person, items, not_before, texts))
+    notify_many(messages=messages)
 
 
-def _department_head(complaint: Complaint) -> Employee | None:
-    department = complaint.department or complaint.agent.department
-    return department.head
+def _single(person: Employee, item: _Escalation, not_before, texts) -> Message:
+    clock = item.clock
+    body = texts.body % {
+        "clock": texts.kind[clock.kind],
+        "number": clock.number,
+        "customer": clock.customer,
+        "due": texts.due(clock),
+    }
+    url = reverse("complaints:detail", args=[clock.complaint_id])
+    return Message([person], item.title, body, url, not_before)
+
+
+def _digest(person: Employee, items: list[_Escalation], not_before, texts) -> Message:
+    """Several escalations for one person: counted by level, then listed (the most
+    serious first), with the overdue queue as the link when any deadline passed."""
+    items = sorted(items, key=lambda i: (SEVERITY.index(i.level), i.clock.due_at))
+    counts = dict.fromkeys(SEVERITY, 0)
+    for item in items:
+        counts[item.level] += 1
+    title = texts.digest % {
+        "count": len(items),
+        "cases": len({item.clock.complaint_id for item in items}),
+    }
+    summary = "; ".join(
+        texts.count % {"level": texts.level[level], "count": n}
+        for level, n in counts.items()
+        if n
+    )
+    lines = [summary, ""]
+    for item in items[:DIGEST_LINES]:
+        lines.append(
+            texts.line
+            % {
+                "title": item.title,
+                "customer": item.clock.customer,
+                "due": texts.due(item.clock),
+            }
+        )
+    if len(items) > DIGEST_LINES:
+        lines.append(texts.more % {"count": len(items) - DIGEST_LINES})
+    url = reverse("complaints:queue")
+    if counts[EventLevel.MAXIMUM] or counts[EventLevel.TARGET]:
+        url += "?queue=overdue"
+    return Message([person], title, "\n".join(lines), url, not_before)

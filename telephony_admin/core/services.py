@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -53,6 +54,17 @@ def _users(recipients: Iterable[Any]) -> list:
     return users
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification for ``notify_many``: the same text to each of ``recipients``."""
+
+    recipients: Sequence[Any]
+    title: str
+    body: str = ""
+    url: str = ""
+    not_before: datetime | None = None
+
+
 def notify(
     *,
     recipients: Iterable[Any],
@@ -66,14 +78,36 @@ def notify(
     This is the one service every app calls. ``not_before`` holds it back (the bell
     and the email sweep ignore it until then). Email is queued after commit.
     """
-    rows = [
-        Notification(
-            recipient=user, title=title[:200], body=body, url=url, not_before=not_before
-        )
-        for user in _users(recipients)
-    ]
-    created = Notification.objects.bulk_create(rows)
-    if created and (not_before is None or not_before <= timezone.now()):
+    message = Message(list(recipients), title, body, url, not_before)
+    return notify_many(messages=[message])
+
+
+def notify_many(*, messages: Iterable[Message]) -> list[Notification]:
+    """Send several notifications at once: one INSERT and one email sweep queued.
+
+    For jobs that tell many people in one go (the complaint SLA sweep): the same as
+    calling ``notify`` per message, without a query per message. Recipients are
+    users or employees; inactive users and employees without a login are skipped.
+    """
+    now = timezone.now()
+    rows = []
+    email_now = False
+    for message in messages:
+        for user in _users(message.recipients):
+            rows.append(
+                Notification(
+                    recipient=user,
+                    title=message.title[:200],
+                    body=message.body,
+                    url=message.url,
+                    not_before=message.not_before,
+                )
+            )
+            email_now = email_now or (
+                message.not_before is None or message.not_before <= now
+            )
+    created = Notification.objects.bulk_create(rows) if rows else []
+    if email_now:
         transaction.on_commit(_queue_email_sweep)
     return created
 

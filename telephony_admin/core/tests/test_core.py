@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from telephony_admin.core import config
 from telephony_admin.core.excel import write_table
 from telephony_admin.core.models import AuditEvent, Notification
-from telephony_admin.core.services import notify
+from telephony_admin.core.services import Message, notify, notify_many
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,55 @@ def test_notify_creates_bell_entries_and_email(
         notify(recipients=[c.employee, c.employee.user, None], title="Hello", body="b")
     assert Notification.objects.filter(recipient=c.employee.user).count() == 1
     assert [m.to for m in mail.outbox] == [["zhang@example.com"]]
+
+
+def test_notify_many_sends_every_message_in_one_insert(
+    company, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """For jobs that tell many people at once: one INSERT, one email sweep queued;
+    inactive users and employees without a login are skipped as by ``notify``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    c = company
+    c.finance.user.is_active = False
+    c.finance.user.save()
+    later = timezone.now() + timedelta(hours=1)
+    messages = [
+        Message([c.employee, c.finance], "One", "b1", "/one/"),
+        Message([c.head_sales, c.employee.user], "Two"),
+        Message([c.admin], "Later", not_before=later),
+    ]
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        django_assert_num_queries(1),
+    ):
+        created = notify_many(messages=messages)
+    assert len(created) == 4
+    assert len(callbacks) == 1  # one email sweep for the lot
+    rows = Notification.objects.values_list("recipient__username", "title", "url")
+    assert sorted(rows) == [
+        ("admin", "Later", ""),
+        ("employee", "One", "/one/"),
+        ("employee", "Two", ""),
+        ("head_sales", "Two", ""),
+    ]
+    assert Notification.objects.get(title="Later").not_before == later
+
+
+def test_notify_many_with_nobody_to_tell_writes_nothing(
+    company, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    company.employee.user.is_active = False
+    company.employee.user.save()
+    messages = [Message([company.employee, None], "x"), Message([], "y")]
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        django_assert_num_queries(0),
+    ):
+        assert notify_many(messages=messages) == []
+    assert callbacks == []
 
 
 def test_bell_shows_unread_count(client, company):
