@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import BillingPeriod, CallRecord
-from telephony_admin.core.services import audit_record, notify
+from telephony_admin.core.services import Message, audit_record, notify_many
 from telephony_admin.org.models import Employee
 
 from ..models import FindingStatus, PrivateCallRegistration, Violation
@@ -256,18 +256,17 @@ def audit_month_run(*, period_id: int, actor=None, force: bool = False) -> Audit
 
 
 def _notify_charged(period: BillingPeriod, counts: dict[int, int]) -> None:
-    """The person charged and their head hear of their new violations (grouped)."""
-    for person in Employee.objects.filter(pk__in=counts).select_related(
-        "department__head"
-    ):
-        notify_finding(person, counts[person.pk], period)
+    """The person charged and their head hear of their new violations: one
+    notification each per run, sent together."""
+    people = Employee.objects.filter(pk__in=counts).select_related("department__head")
+    notify_many(messages=[finding_message(p, counts[p.pk], period) for p in people])
 
 
-def notify_finding(person: Employee, count: int, period: BillingPeriod) -> None:
+def finding_message(person: Employee, count: int, period: BillingPeriod) -> Message:
     from django.urls import reverse
 
     head = person.department.head
-    notify(
+    return Message(
         recipients=[person, head if head and head.pk != person.pk else None],
         title=_("%(count)s call violations of %(name)s in %(month)s")
         % {"count": count, "name": person.name, "month": period},
@@ -278,6 +277,10 @@ def notify_finding(person: Employee, count: int, period: BillingPeriod) -> None:
         % {"month": period, "name": person.name},
         url=reverse("deductions:findings") + f"?month={period}",
     )
+
+
+def notify_finding(person: Employee, count: int, period: BillingPeriod) -> None:
+    notify_many(messages=[finding_message(person, count, period)])
 
 
 @transaction.atomic
