@@ -7,204 +7,811 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('approvals', '0001_initial'),
-        ('billing', '0003_callrecord_no_db_constraints'),
-        ('extensions', '0002_requests_faults_limits'),
-        ('org', '0001_initial'),
+        ("approvals", "0001_initial"),
+        ("billing", "0003_callrecord_no_db_constraints"),
+        ("extensions", "0002_requests_faults_limits"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeriodEvent',
+            name="PeriodEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('exported', 'Workbook exported'), ('closed', 'Closed'), ('reopened', 'Reopened')], max_length=10, verbose_name='action')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=12, null=True, verbose_name='total deductions')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deduction_events', to='billing.billingperiod')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("exported", "Workbook exported"),
+                            ("closed", "Closed"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="reason"),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="total deductions",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deduction_events",
+                        to="billing.billingperiod",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'month event',
-                'verbose_name_plural': 'month events',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "month event",
+                "verbose_name_plural": "month events",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='QuotaPlan',
+            name="QuotaPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('pending', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='draft', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('approval', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='approvals.approvalrequest', verbose_name='approval')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(unique=True, verbose_name="year"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="decided at"
+                    ),
+                ),
+                (
+                    "approval",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="approvals.approvalrequest",
+                        verbose_name="approval",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quota plan',
-                'verbose_name_plural': 'quota plans',
-                'ordering': ['-year'],
+                "verbose_name": "quota plan",
+                "verbose_name_plural": "quota plans",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Fine',
+            name="Fine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fine_type', models.CharField(choices=[('etiquette', 'Etiquette'), ('use', 'Phone use'), ('charges', 'Charges')], max_length=12, verbose_name='type')),
-                ('occurred_on', models.DateField(verbose_name='date')),
-                ('base_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='standard fine')),
-                ('multiplier', models.PositiveSmallIntegerField(default=1, verbose_name='multiple')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='fine')),
-                ('supervisor_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name="supervisor's share")),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fines', to='org.employee', verbose_name='employee')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='billing.billingperiod', verbose_name='month')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supervisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supervised_fines', to='org.employee', verbose_name='direct supervisor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "fine_type",
+                    models.CharField(
+                        choices=[
+                            ("etiquette", "Etiquette"),
+                            ("use", "Phone use"),
+                            ("charges", "Charges"),
+                        ],
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date")),
+                (
+                    "base_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="standard fine"
+                    ),
+                ),
+                (
+                    "multiplier",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="multiple"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="fine"
+                    ),
+                ),
+                (
+                    "supervisor_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        verbose_name="supervisor's share",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fines",
+                        to="org.employee",
+                        verbose_name="employee",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="billing.billingperiod",
+                        verbose_name="month",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervised_fines",
+                        to="org.employee",
+                        verbose_name="direct supervisor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fine',
-                'verbose_name_plural': 'fines',
-                'ordering': ['-occurred_on', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0), ('supervisor_amount__gte', 0)), name='deductions_fine_not_negative'), models.CheckConstraint(condition=models.Q(('multiplier__gte', 1)), name='deductions_fine_multiple')],
+                "verbose_name": "fine",
+                "verbose_name_plural": "fines",
+                "ordering": ["-occurred_on", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("amount__gte", 0), ("supervisor_amount__gte", 0)
+                        ),
+                        name="deductions_fine_not_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("multiplier__gte", 1)),
+                        name="deductions_fine_multiple",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PrivateCallRegistration',
+            name="PrivateCallRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('call_date', models.DateField(verbose_name='date')),
-                ('approx_time', models.TimeField(verbose_name='approximate time')),
-                ('line_number', models.CharField(max_length=30, verbose_name='line')),
-                ('called_number', models.CharField(max_length=40, verbose_name='number called')),
-                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='duration (min)')),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('status', models.CharField(choices=[('pending', "Waiting for the head's consent"), ('consented', 'Consented'), ('refused', 'Refused'), ('cancelled', 'Withdrawn')], default='pending', max_length=10, verbose_name='status')),
-                ('charge', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='charge')),
-                ('matched_at', models.DateTimeField(blank=True, null=True, verbose_name='matched at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered at')),
-                ('approval', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='approvals.approvalrequest')),
-                ('call', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='billing.callrecord', verbose_name='matched call')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='department')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='private_calls', to='org.employee', verbose_name='employee')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='billing.billingperiod', verbose_name='month')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("call_date", models.DateField(verbose_name="date")),
+                ("approx_time", models.TimeField(verbose_name="approximate time")),
+                ("line_number", models.CharField(max_length=30, verbose_name="line")),
+                (
+                    "called_number",
+                    models.CharField(max_length=40, verbose_name="number called"),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(verbose_name="duration (min)"),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the head's consent"),
+                            ("consented", "Consented"),
+                            ("refused", "Refused"),
+                            ("cancelled", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "charge",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="charge",
+                    ),
+                ),
+                (
+                    "matched_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="matched at"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, verbose_name="registered at"
+                    ),
+                ),
+                (
+                    "approval",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="approvals.approvalrequest",
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="billing.callrecord",
+                        verbose_name="matched call",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="private_calls",
+                        to="org.employee",
+                        verbose_name="employee",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="billing.billingperiod",
+                        verbose_name="month",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'private call registration',
-                'verbose_name_plural': 'private call registrations',
-                'ordering': ['-call_date', '-approx_time', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('call__isnull', False)), fields=('call',), name='deductions_registration_one_call'), models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1)), name='deductions_registration_duration')],
+                "verbose_name": "private call registration",
+                "verbose_name_plural": "private call registrations",
+                "ordering": ["-call_date", "-approx_time", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("call__isnull", False)),
+                        fields=("call",),
+                        name="deductions_registration_one_call",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("duration_minutes__gte", 1)),
+                        name="deductions_registration_duration",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuotaAlert',
+            name="QuotaAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('threshold', models.PositiveSmallIntegerField(verbose_name='threshold (%)')),
-                ('actual', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='actual')),
-                ('quota', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='quota')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(verbose_name="threshold (%)"),
+                ),
+                (
+                    "actual",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="actual"
+                    ),
+                ),
+                (
+                    "quota",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="quota"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month', 'department'],
-                'constraints': [models.UniqueConstraint(fields=('department', 'month', 'threshold'), name='deductions_alert_once')],
+                "ordering": ["-month", "department"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("department", "month", "threshold"),
+                        name="deductions_alert_once",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuotaOverride',
+            name="QuotaOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='monthly quota')),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('changed_at', models.DateTimeField(auto_now=True)),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.department', verbose_name='department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="monthly quota"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                ("changed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quota change for a month',
-                'verbose_name_plural': 'quota changes for a month',
-                'constraints': [models.UniqueConstraint(fields=('department', 'month'), name='deductions_override_unique')],
+                "verbose_name": "quota change for a month",
+                "verbose_name_plural": "quota changes for a month",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("department", "month"),
+                        name="deductions_override_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LineQuota',
+            name="LineQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('monthly_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='monthly quota')),
-                ('is_duty', models.BooleanField(default=False, verbose_name='duty line')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='extensions.line', verbose_name='line')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='deductions.quotaplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "monthly_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="monthly quota"
+                    ),
+                ),
+                (
+                    "is_duty",
+                    models.BooleanField(default=False, verbose_name="duty line"),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="extensions.line",
+                        verbose_name="line",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="deductions.quotaplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'line quota',
-                'verbose_name_plural': 'line quotas',
-                'ordering': ['line__number'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'line'), name='deductions_line_quota_unique'), models.CheckConstraint(condition=models.Q(('monthly_amount__gte', 0)), name='deductions_line_quota_not_negative')],
+                "verbose_name": "line quota",
+                "verbose_name_plural": "line quotas",
+                "ordering": ["line__number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "line"), name="deductions_line_quota_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("monthly_amount__gte", 0)),
+                        name="deductions_line_quota_not_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DepartmentQuota',
+            name="DepartmentQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('staff_count', models.PositiveSmallIntegerField(default=0, verbose_name='staff')),
-                ('manager_count', models.PositiveSmallIntegerField(default=0, verbose_name='managers')),
-                ('duty_amount', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='duty lines')),
-                ('proposed_amount', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='proposed')),
-                ('monthly_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='monthly quota')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='department')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='departments', to='deductions.quotaplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "staff_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="staff"),
+                ),
+                (
+                    "manager_count",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="managers"
+                    ),
+                ),
+                (
+                    "duty_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="duty lines",
+                    ),
+                ),
+                (
+                    "proposed_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="proposed",
+                    ),
+                ),
+                (
+                    "monthly_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="monthly quota"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="departments",
+                        to="deductions.quotaplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department quota',
-                'verbose_name_plural': 'department quotas',
-                'ordering': ['department__code'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'department'), name='deductions_quota_unique'), models.CheckConstraint(condition=models.Q(('monthly_amount__gte', 0)), name='deductions_quota_not_negative')],
+                "verbose_name": "department quota",
+                "verbose_name_plural": "department quotas",
+                "ordering": ["department__code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "department"), name="deductions_quota_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("monthly_amount__gte", 0)),
+                        name="deductions_quota_not_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Violation',
+            name="Violation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(choices=[('premium', 'Premium number (R-BIL-5)'), ('ld_unauthorised', 'Long distance without right (R-LD-4)'), ('ld_lapsed', 'Lapsed urgent long distance (R-LD-2)'), ('private', 'Unregistered private call (R-PRV-3)'), ('no_ip', 'Long distance without IP prefix (R-LD-3)'), ('night', 'Night or weekend call'), ('long', 'Very long call'), ('repeated', 'Repeated calls to one number'), ('hotline_out', 'Outgoing call from the 400 line (R-HOT-1)')], max_length=20, verbose_name='rule')),
-                ('kind', models.CharField(choices=[('violation', 'Violation'), ('review', 'Review flag')], max_length=10, verbose_name='kind')),
-                ('status', models.CharField(choices=[('open', 'To review'), ('charged', 'Charged'), ('waived', 'Waived'), ('dismissed', 'Dismissed')], db_index=True, max_length=10, verbose_name='status')),
-                ('line_number', models.CharField(max_length=30, verbose_name='line')),
-                ('called_number', models.CharField(max_length=40, verbose_name='called number')),
-                ('started_at', models.DateTimeField(verbose_name='start')),
-                ('duration_seconds', models.PositiveIntegerField(default=0, verbose_name='duration (s)')),
-                ('call_class', models.CharField(blank=True, max_length=20, verbose_name='call type')),
-                ('charge', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='charge')),
-                ('multiplier', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=6, verbose_name='multiplier')),
-                ('fine', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='fine')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('ld_request_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decision_reason', models.CharField(blank=True, max_length=500, verbose_name='decision reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='found at')),
-                ('call', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='billing.callrecord', verbose_name='call')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='department')),
-                ('employee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.employee', verbose_name='charged to')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='billing.billingperiod', verbose_name='month')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("premium", "Premium number (R-BIL-5)"),
+                            ("ld_unauthorised", "Long distance without right (R-LD-4)"),
+                            ("ld_lapsed", "Lapsed urgent long distance (R-LD-2)"),
+                            ("private", "Unregistered private call (R-PRV-3)"),
+                            ("no_ip", "Long distance without IP prefix (R-LD-3)"),
+                            ("night", "Night or weekend call"),
+                            ("long", "Very long call"),
+                            ("repeated", "Repeated calls to one number"),
+                            (
+                                "hotline_out",
+                                "Outgoing call from the 400 line (R-HOT-1)",
+                            ),
+                        ],
+                        max_length=20,
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("violation", "Violation"), ("review", "Review flag")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "To review"),
+                            ("charged", "Charged"),
+                            ("waived", "Waived"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("line_number", models.CharField(max_length=30, verbose_name="line")),
+                (
+                    "called_number",
+                    models.CharField(max_length=40, verbose_name="called number"),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="start")),
+                (
+                    "duration_seconds",
+                    models.PositiveIntegerField(default=0, verbose_name="duration (s)"),
+                ),
+                (
+                    "call_class",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="call type"
+                    ),
+                ),
+                (
+                    "charge",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="charge"
+                    ),
+                ),
+                (
+                    "multiplier",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=6,
+                        verbose_name="multiplier",
+                    ),
+                ),
+                (
+                    "fine",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=12, verbose_name="fine"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="amount"
+                    ),
+                ),
+                ("ld_request_id", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="decided at"
+                    ),
+                ),
+                (
+                    "decision_reason",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="decision reason"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="found at"),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="billing.callrecord",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.employee",
+                        verbose_name="charged to",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="billing.billingperiod",
+                        verbose_name="month",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit finding',
-                'verbose_name_plural': 'audit findings',
-                'ordering': ['-started_at', '-pk'],
-                'indexes': [models.Index(fields=['period', 'rule'], name='violation_period_rule'), models.Index(fields=['period', 'employee'], name='violation_period_emp')],
-                'constraints': [models.UniqueConstraint(fields=('call', 'rule'), name='deductions_violation_once'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='deductions_violation_amount')],
+                "verbose_name": "audit finding",
+                "verbose_name_plural": "audit findings",
+                "ordering": ["-started_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["period", "rule"], name="violation_period_rule"
+                    ),
+                    models.Index(
+                        fields=["period", "employee"], name="violation_period_emp"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("call", "rule"), name="deductions_violation_once"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)),
+                        name="deductions_violation_amount",
+                    ),
+                ],
             },
         ),
     ]

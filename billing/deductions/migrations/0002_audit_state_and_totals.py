@@ -30,104 +30,284 @@ def totals_from_findings(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0008_callrecord_month_by_partition_check'),
-        ('deductions', '0001_initial'),
-        ('org', '0001_initial'),
+        ("billing", "0008_callrecord_month_by_partition_check"),
+        ("deductions", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FindingTotal',
+            name="FindingTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(choices=[('premium', 'Premium number (R-BIL-5)'), ('ld_unauthorised', 'Long distance without right (R-LD-4)'), ('ld_lapsed', 'Lapsed urgent long distance (R-LD-2)'), ('private', 'Unregistered private call (R-PRV-3)'), ('no_ip', 'Long distance without IP prefix (R-LD-3)'), ('night', 'Night or weekend call'), ('long', 'Very long call'), ('repeated', 'Repeated calls to one number'), ('hotline_out', 'Outgoing call from the 400 line (R-HOT-1)')], max_length=20, verbose_name='rule')),
-                ('status', models.CharField(choices=[('open', 'To review'), ('charged', 'Charged'), ('waived', 'Waived'), ('dismissed', 'Dismissed')], max_length=10, verbose_name='status')),
-                ('count', models.PositiveIntegerField(default=0, verbose_name='findings')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("premium", "Premium number (R-BIL-5)"),
+                            ("ld_unauthorised", "Long distance without right (R-LD-4)"),
+                            ("ld_lapsed", "Lapsed urgent long distance (R-LD-2)"),
+                            ("private", "Unregistered private call (R-PRV-3)"),
+                            ("no_ip", "Long distance without IP prefix (R-LD-3)"),
+                            ("night", "Night or weekend call"),
+                            ("long", "Very long call"),
+                            ("repeated", "Repeated calls to one number"),
+                            (
+                                "hotline_out",
+                                "Outgoing call from the 400 line (R-HOT-1)",
+                            ),
+                        ],
+                        max_length=20,
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "To review"),
+                            ("charged", "Charged"),
+                            ("waived", "Waived"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "count",
+                    models.PositiveIntegerField(default=0, verbose_name="findings"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="amount"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'finding total',
-                'verbose_name_plural': 'finding totals',
+                "verbose_name": "finding total",
+                "verbose_name_plural": "finding totals",
             },
         ),
         migrations.CreateModel(
-            name='MonthAudit',
+            name="MonthAudit",
             fields=[
-                ('period', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='audit_state', serialize=False, to='billing.billingperiod', verbose_name='month')),
-                ('inputs_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='inputs changed at')),
-                ('audited_at', models.DateTimeField(blank=True, help_text='The audit saw every change made before this time.', null=True, verbose_name='last audit started at')),
-                ('status', models.CharField(choices=[('idle', 'Not run'), ('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='idle', max_length=10, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('queued_at', models.DateTimeField(blank=True, null=True, verbose_name='queued at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('created', models.JSONField(blank=True, default=dict, verbose_name='new findings per rule')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='message')),
+                (
+                    "period",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="audit_state",
+                        serialize=False,
+                        to="billing.billingperiod",
+                        verbose_name="month",
+                    ),
+                ),
+                (
+                    "inputs_changed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="inputs changed at"
+                    ),
+                ),
+                (
+                    "audited_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="The audit saw every change made before this time.",
+                        null=True,
+                        verbose_name="last audit started at",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("idle", "Not run"),
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="idle",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="progress (%)"
+                    ),
+                ),
+                (
+                    "queued_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="queued at"
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="started at"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="finished at"
+                    ),
+                ),
+                (
+                    "created",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="new findings per rule"
+                    ),
+                ),
+                (
+                    "message",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="message"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'month audit',
-                'verbose_name_plural': 'month audits',
+                "verbose_name": "month audit",
+                "verbose_name_plural": "month audits",
             },
         ),
         migrations.AlterField(
-            model_name='violation',
-            name='call',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='billing.callrecord', verbose_name='call'),
+            model_name="violation",
+            name="call",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="billing.callrecord",
+                verbose_name="call",
+            ),
         ),
         migrations.AlterField(
-            model_name='violation',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="violation",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='violation',
-            name='department',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='department'),
+            model_name="violation",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.department",
+                verbose_name="department",
+            ),
         ),
         migrations.AlterField(
-            model_name='violation',
-            name='employee',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.employee', verbose_name='charged to'),
+            model_name="violation",
+            name="employee",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.employee",
+                verbose_name="charged to",
+            ),
         ),
         migrations.AlterField(
-            model_name='violation',
-            name='period',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, to='billing.billingperiod', verbose_name='month'),
+            model_name="violation",
+            name="period",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="billing.billingperiod",
+                verbose_name="month",
+            ),
         ),
         migrations.AlterField(
-            model_name='violation',
-            name='status',
-            field=models.CharField(choices=[('open', 'To review'), ('charged', 'Charged'), ('waived', 'Waived'), ('dismissed', 'Dismissed')], max_length=10, verbose_name='status'),
+            model_name="violation",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "To review"),
+                    ("charged", "Charged"),
+                    ("waived", "Waived"),
+                    ("dismissed", "Dismissed"),
+                ],
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='violation',
-            index=models.Index(fields=['period', '-started_at', '-id'], name='violation_period_time'),
+            model_name="violation",
+            index=models.Index(
+                fields=["period", "-started_at", "-id"], name="violation_period_time"
+            ),
+        ),
+        migrations.AddField(
+            model_name="findingtotal",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="org.department",
+            ),
+        ),
+        migrations.AddField(
+            model_name="findingtotal",
+            name="period",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="billing.billingperiod",
+            ),
+        ),
+        migrations.AddField(
+            model_name="monthaudit",
+            name="requested_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="requested by",
+            ),
         ),
         migrations.AddIndex(
-            model_name='violation',
-            index=models.Index(fields=['period', 'department'], name='violation_period_dept'),
-        ),
-        migrations.AddField(
-            model_name='findingtotal',
-            name='department',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.department'),
-        ),
-        migrations.AddField(
-            model_name='findingtotal',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='billing.billingperiod'),
-        ),
-        migrations.AddField(
-            model_name='monthaudit',
-            name='requested_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by'),
-        ),
-        migrations.AddIndex(
-            model_name='findingtotal',
-            index=models.Index(fields=['period', 'rule'], name='findingtotal_period_rule'),
+            model_name="findingtotal",
+            index=models.Index(
+                fields=["period", "rule"], name="findingtotal_period_rule"
+            ),
         ),
         migrations.RunPython(totals_from_findings, migrations.RunPython.noop),
     ]
