@@ -674,9 +674,16 @@ def closing_view(request: HttpRequest) -> HttpResponse:
 
 @capability_required("deductions.export")
 def export_view(request: HttpRequest, month: str) -> HttpResponse:
+    """A small month is written at once in the response; a large one is built by a
+    Celery task (progress page, then the download)."""
     period = _period(month)
     lang = request.GET.get("lang") or "zh-hans"
     try:
+        job = export.deductions_export_request(
+            actor=request.user, period=period, lang=lang
+        )
+        if job is not None:
+            return redirect("core:export_detail", pk=job.pk)
         data, _total = export.deductions_export(
             actor=request.user, period=period, lang=lang
         )
