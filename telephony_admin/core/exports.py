@@ -214,3 +214,10 @@ def export_jobs_purge(*, now: datetime | None = None) -> int:
             details={"jobs": len(old), "before": cutoff.isoformat()},
         )
     return len(old)
+
+
+def export_jobs_recent(user, *, kind: str, limit: int = 5) -> list[ExportJob]:
+    """The user's latest jobs of a kind (the page that offers the export lists them)."""
+    return list(
+        ExportJob.objects.filter(kind=kind, requested_by=user).order_by("-pk")[:limit]
+    )

@@ -110,6 +110,8 @@ def test_a_large_month_is_built_by_a_job_then_downloaded__R_PRV_4(
     assert PeriodEvent.objects.filter(
         period=month, action=PeriodAction.EXPORTED, actor=company.finance.user
     ).exists()
+    closing = client.get("/deductions/closing/").content.decode()
+    assert reverse("core:export_detail", args=[job.pk]) in closing
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
         "core.export_requested",
