@@ -1,6 +1,7 @@
 """Reads of the deduction workbook (工资扣款表, R-PRV-4) for a month of any size.
 
-The same figures as ``selectors.deduction_items`` / ``deductions_by_employee``, read
+The same figures as ``selectors.deduction_items`` / ``deductions_by_employee``
+(the streamed findings' amounts as floats, the sheet's numbers), read
 so that nothing grows with the month: the per-employee sums are grouped in SQL, and
 the charged items come as a stream, the findings (nearly all of them) from a
 server-side cursor. Items are in the order of ``deduction_items``: employee number,
@@ -15,7 +16,8 @@ from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, FloatField, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,9 +146,16 @@ def _finding_items(period: BillingPeriod) -> Iterator[Keyed]:
     each (employee, day) group re-sorted by column (a handful of rows)."""
     rules = {key: str(label) for key, label in Rule.choices}
     classes = {key: str(label) for key, label in CallClass.choices}
+    # Amounts as doubles straight from the database (numeric(12,2) fits exactly
+    # enough; the sheet writes numbers anyway): no Decimal per cell.
+    as_float = {
+        f"{name}_f": Cast(name, FloatField())
+        for name in ("charge", "multiplier", "amount")
+    }
     cursor = (
         _findings(period)
         .order_by("employee__number", "started_at", "pk")
+        .annotate(**as_float)
         .values_list(
             "employee__number",
             "employee__name",
@@ -154,15 +163,17 @@ def _finding_items(period: BillingPeriod) -> Iterator[Keyed]:
             "line_number",
             "called_number",
             "call_class",
-            "charge",
+            "charge_f",
             "rule",
             "fine",
-            "multiplier",
-            "amount",
+            "multiplier_f",
+            "amount_f",
         )
         .iterator(chunk_size=CHUNK)
     )
     tz = timezone.get_current_timezone()
+    # Translated once: a month has hundreds of thousands of fined findings.
+    with_fine = _("%(rule)s: fine %(fine)s plus the charge")
 
     def keyed(values) -> Keyed:
         number, name, start, line, called, cls, charge, rule, fine, mult, amount = (
@@ -171,10 +182,7 @@ def _finding_items(period: BillingPeriod) -> Iterator[Keyed]:
         day = start.astimezone(tz).date()
         reason = rules.get(rule, rule)
         if fine:
-            reason = _("%(rule)s: fine %(fine)s plus the charge") % {
-                "rule": reason,
-                "fine": fine,
-            }
+            reason = with_fine % {"rule": reason, "fine": fine}
         column = RULE_COLUMN.get(rule, FINES)
         row = (
             number,

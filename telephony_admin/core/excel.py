@@ -73,7 +73,7 @@ class Sheet:
 def _text(value: Any) -> Any:
     if value is None:
         return None
-    if not isinstance(value, str):
+    if value.__class__ is not str:
         value = str(value)
     if value.startswith(FORMULA_TRIGGERS):
         return "'" + value
@@ -81,9 +81,11 @@ def _text(value: Any) -> Any:
 
 
 def _money(value: Any) -> float | None:
+    """A number to the fen (floats hold every amount of up to 13 digits exactly
+    enough for Excel, which computes in binary doubles anyway)."""
     if value is None:
         return None
-    return float(Decimal(value).quantize(Decimal("0.01")))
+    return round(float(value), 2)
 
 
 def _number(value: Any) -> Any:
@@ -124,15 +126,36 @@ def _records(
 ) -> Iterator[dict[str, Any]]:
     """The sheet's rows as the writer's records (one dict per row, made and dropped).
 
-    Every value of a column goes through the column's converter, so the writer
-    (which infers a column's type from its first value) always sees one type.
+    Every value of a column goes through the column's kind, so the writer (which
+    infers a column's type from its first value) always sees one type. Text is
+    checked inline, without a call per cell: a month's detail sheet has millions.
     """
     headers = [c.header for c in sheet.columns]
     if len(set(headers)) != len(headers):
         raise ValueError(f"duplicate headers in sheet {sheet.name!r}")
-    pairs = list(zip(headers, [CONVERTERS[c.kind] for c in sheet.columns], strict=True))
+    texts = [c.header for c in sheet.columns if c.kind == TEXT]
+    money = [c.header for c in sheet.columns if c.kind == MONEY]
+    others = [
+        (c.header, CONVERTERS[c.kind])
+        for c in sheet.columns
+        if c.kind not in (TEXT, MONEY)
+    ]
     for row in sheet.rows:
-        yield {h: convert(v) for (h, convert), v in zip(pairs, row, strict=True)}
+        record = dict(zip(headers, row, strict=True))
+        for header in texts:
+            value = record[header]
+            if value.__class__ is str:
+                if value.startswith(FORMULA_TRIGGERS):
+                    record[header] = "'" + value
+            elif value is not None:
+                record[header] = _text(value)
+        for header in money:
+            value = record[header]
+            if value is not None:
+                record[header] = round(float(value), 2)
+        for header, convert in others:
+            record[header] = convert(record[header])
+        yield record
         counter[0] += 1
         if tick is not None and counter[0] % every == 0:
             tick()

@@ -29,6 +29,7 @@ from billing.deductions.sheet_rows import (
 from billing.models import CallClass
 from telephony_admin.core.exports import export_jobs_purge
 from telephony_admin.core.models import AuditEvent, ExportJob, ExportStatus
+from telephony_admin.core.money import to_money
 
 from .factories import at, make_call
 
@@ -68,7 +69,7 @@ def _queue(client, user, captured):
 def test_streamed_sheets_equal_the_months_items_and_sums__R_PRV_4(month):
     items = deduction_items(month)
     rows = list(detail_rows(month))
-    assert [(r[0], r[2], r[9]) for r in rows] == [
+    assert [(r[0], r[2], to_money(r[9])) for r in rows] == [
         (i.employee.number, i.day, i.amount) for i in items
     ]
     assert [r[7] for r in rows] == [i.reason for i in items]
