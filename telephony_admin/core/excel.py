@@ -82,7 +82,7 @@ def _text(value: Any) -> Any:
 def _money(value: Any) -> float | None:
     """A number to the fen (floats hold every amount of up to 13 digits exactly
     enough for Excel, which computes in binary doubles anyway)."""
-    if value is None:
+    if value is None or value == "":
         return None
     return round(float(value), 2)
 
@@ -163,8 +163,10 @@ def _records(
                 record[header] = _text(value)
         for header in money:
             value = record[header]
-            if value is not None:
+            if value is not None and value != "":
                 record[header] = round(float(value), 2)
+            else:
+                record[header] = None
         for header, convert in others:
             record[header] = convert(record[header])
         yield record
