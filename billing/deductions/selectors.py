@@ -72,8 +72,14 @@ def _class_label(code: str) -> str:
     return str(dict(CallClass.choices).get(code, code or ""))
 
 
-def deduction_items(period: BillingPeriod) -> list[DeductionItem]:
-    """Every charged item of the month, from the database (fixed number of queries)."""
+def deduction_items(
+    period: BillingPeriod, *, findings: bool = True
+) -> list[DeductionItem]:
+    """Every charged item of the month, from the database (fixed number of queries).
+
+    ``findings=False`` leaves out the charged findings (the streamed workbook reads
+    those from a cursor: ``sheet_rows``).
+    """
     items: list[DeductionItem] = []
     registrations = PrivateCallRegistration.objects.filter(
         period=period,
@@ -95,14 +101,14 @@ def deduction_items(period: BillingPeriod) -> list[DeductionItem]:
                 amount=r.charge,
             )
         )
-    findings = (
+    charged = (
         Violation.objects.filter(
             period=period, status=FindingStatus.CHARGED, employee__isnull=False
         )
         .select_related("employee__department")
         .order_by("started_at", "pk")
     )
-    for v in findings:
+    for v in charged if findings else ():
         reason = v.get_rule_display()
         if v.fine:
             reason = _("%(rule)s: fine %(fine)s plus the charge") % {

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from billing.models import BillingPeriod, CallClass, CallRecord
 from billing.services import parse_month
+from telephony_admin.core.exports import export_jobs_recent
 from telephony_admin.errors import DomainError, PermissionRefused
 from telephony_admin.org.access import (
     Scope,
@@ -666,6 +667,7 @@ def closing_view(request: HttpRequest) -> HttpResponse:
         {
             "periods": periods_,
             "can_export": scope(request.user, "deductions.export") > 0,
+            "export_jobs": export_jobs_recent(request.user, kind=export.EXPORT_KIND),
             "can_reopen": scope(request.user, "period.reopen") > 0,
             "reason_form": forms.ReasonForm(),
         },
@@ -674,9 +676,19 @@ def closing_view(request: HttpRequest) -> HttpResponse:
 
 @capability_required("deductions.export")
 def export_view(request: HttpRequest, month: str) -> HttpResponse:
+    """A small month is written at once in the response; a large one is built by a
+    Celery task (progress page, then the download)."""
     period = _period(month)
     lang = request.GET.get("lang") or "zh-hans"
     try:
+        job = export.deductions_export_request(
+            actor=request.user, period=period, lang=lang
+        )
+        if job is not None:
+            messages.info(
+                request, _("The workbook is being built; it will be ready here.")
+            )
+            return redirect("core:export_detail", pk=job.pk)
         data, _total = export.deductions_export(
             actor=request.user, period=period, lang=lang
         )
