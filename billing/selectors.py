@@ -117,6 +117,15 @@ def keyset_page(
     return rows, older, newer
 
 
+def period_id_of(month: date) -> int | None:
+    """The id of the billing month starting ``month`` (None if there is none)."""
+    return (
+        BillingPeriod.objects.filter(month=month.replace(day=1))
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def latest_billed_month() -> date | None:
     """The most recent month with imported calls (the call list's default month),
     from the summaries (a month's calls have no index of their own on the month)."""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.models import BillingPeriod, CallClass, CallRecord
-from billing.selectors import latest_billed_month
+from billing.selectors import latest_billed_month, period_id_of
 from billing.services import parse_month
 from telephony_admin.errors import DomainError, PermissionRefused
 from telephony_admin.org.access import (
@@ -148,7 +148,7 @@ def department_view(request: HttpRequest, pk: int) -> HttpResponse:
     if line:
         paginator = Paginator(
             CallRecord.objects.filter(
-                period__month=month, department=department, line_number=line
+                period_id=period_id_of(month), department=department, line_number=line
             )
             .select_related("owner")
             .order_by("started_at", "pk"),
