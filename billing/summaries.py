@@ -14,9 +14,11 @@ employee their own (roles.md).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -62,17 +64,47 @@ def call_summaries_rebuild(
                 c=Sum("charge"),
             )
         )
-        summaries = [
-            CallSummary(
-                **{name: row[name] for name in GROUPED},
-                calls=row["n"],
-                seconds=row["s"],
-                charge=to_money(row["c"]),
-            )
-            for row in rows
-        ]
+        with _grouping_memory():
+            summaries = [
+                CallSummary(
+                    **{name: row[name] for name in GROUPED},
+                    calls=row["n"],
+                    seconds=row["s"],
+                    charge=to_money(row["c"]),
+                )
+                for row in rows
+            ]
         CallSummary.objects.bulk_create(summaries, batch_size=_BATCH)
     return len(summaries)
+
+
+@contextlib.contextmanager
+def _grouping_memory():
+    """On PostgreSQL, the GROUP BY of a month's calls hashed in memory.
+
+    The planner expects up to a tenth of a million groups (a few hundred in
+    fact) and at the default 4 MB sorts a million calls on disk instead: 2.5 s
+    against 0.5-0.7 s for the bench's month. JIT compilation costs another 0.1 s on a
+    query run once. Both settings are restored after the query (the work memory is
+    the audit's, ``AUDIT_WORK_MEM``).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+        before = cursor.fetchone()
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+            [settings.AUDIT_WORK_MEM],
+        )
+    # On an error the caller's savepoint rolls back, and the settings with it.
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)",
+            list(before),
+        )
 
 
 def call_summaries_of_periods(period_ids: Iterable[int]) -> int:
