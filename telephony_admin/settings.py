@@ -221,7 +221,7 @@ else:
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(
-        "django.core.mail.backends.console.EmailBackend"
+        "telephony_admin.core.mail.OneLineConsoleBackend"  # one line per e-mail
         if DEBUG
         else "django.core.mail.backends.smtp.EmailBackend"
     ),
