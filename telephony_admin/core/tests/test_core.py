@@ -162,3 +162,12 @@ def test_debug_console_shows_one_line_per_email():
         "e-mail to a@example.com, b@example.com: 待处理投诉 C-1",
         "e-mail to c@example.com: 回访到期",
     ]
+
+
+def test_favicon(client):
+    """Every page names the icon; /favicon.ico leads to it (issue 15, part 8)."""
+    page = client.get("/accounts/login/")
+    assert b'rel="icon"' in page.content
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("img/favicon.svg")
