@@ -7,4 +7,15 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        from . import conf  # noqa: F401  (registers the billing settings)
+        from telephony_admin.core.exports import export_kind_register
+
+        from . import (
+            conf,  # noqa: F401  (registers the billing settings)
+            exports,
+        )
+
+        export_kind_register(
+            key=exports.EXPORT_KIND,
+            capability="calls.view",
+            write=exports.calls_export_job_write,
+        )

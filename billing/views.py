@@ -14,19 +14,18 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from telephony_admin.core import config
-from telephony_admin.core.excel import safe_cell, safe_value
+from telephony_admin.core.exports import export_job_request, inline_limit
 from telephony_admin.core.services import audit_record
 from telephony_admin.errors import DomainError
 from telephony_admin.org.access import capability_required
 
+from . import exports
 from .forms import (
     BillUploadForm,
     CallFilter,
@@ -38,9 +37,8 @@ from .models import BillImport, CallClass, CallFlag, Carrier, ImportStatus, Numb
 from .numberplan import normalise_called, plan_on
 from .progress import cached_progress, waiting_for_month
 from .selectors import (
-    call_totals,
+    call_totals_for,
     calls_visible_to,
-    export_rows,
     imports_recent,
     keyset_page,
     latest_billed_month,
@@ -163,15 +161,16 @@ def _cursor(request: HttpRequest, key: str) -> tuple[datetime, int] | None:
     return moment, int(pk_text)
 
 
+PAGING = ("after", "before", "page")
+
+
 def _filtered(request: HttpRequest) -> CallFilter:
     """The calls the user may see, filtered; without a month, the latest billed one."""
     params = request.GET.copy()
     if "month" not in params:
         month = latest_billed_month() or timezone.localdate()
         params["month"] = month.strftime("%Y-%m")
-    return CallFilter(
-        params, queryset=calls_visible_to(request.user), user=request.user
-    )
+    return exports.call_filter(request.user, params)
 
 
 def _page_url(query, key: str, cursor: tuple[datetime, int]) -> str:
@@ -197,7 +196,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "calls": rows,
-        "totals": call_totals(calls),
+        "totals": call_totals_for(filterset, request.user),
         "next_url": _page_url(query, "after", older) if older else None,
         "previous_url": _page_url(query, "before", newer) if newer else None,
         "first_url": "?" + query.urlencode() if paged and newer else None,
@@ -207,65 +206,30 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required("calls.view")
-def call_export(request: HttpRequest) -> FileResponse:
-    """The filtered calls as an Excel workbook: streamed, no row cap."""
+def call_export(request: HttpRequest) -> HttpResponse:
+    """The filtered calls as an Excel workbook: at once up to the inline limit,
+    above it built by a Celery task (progress page, then the download)."""
     filterset = _filtered(request)
     calls = filterset.qs
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Calls"))
-    flags = CallFlag.labels()
-    headers = [
-        _("Start"),
-        _("Line"),
-        _("Called number"),
-        _("Duration (s)"),
-        _("Charge"),
-        pgettext("call class", "Class"),
-        _("Carrier call type"),
-        _("IP prefix"),
-        _("Flags"),
-        _("Department"),
-        _("Owner"),
-        _("Month"),
-        _("Source file"),
-        _("Row"),
-    ]
-    sheet.append([safe_cell(sheet, h, bold=True) for h in headers])
-    # Per-row work kept small (plain values; one styled cell for the charge):
-    # openpyxl serialises cell by cell, so every object per row counts.
-    class_labels = {key: str(label) for key, label in CallClass.choices}
-    flag_labels: dict[int, str] = {}
-    for row in export_rows(calls):
-        (start, line, called, seconds, charge, cls, ctype, ip, bits, dept, owner,
-         month, source, number) = row  # fmt: skip
-        if bits not in flag_labels:
-            flag_labels[bits] = ", ".join(
-                str(label) for bit, label in flags.items() if bits & bit
-            )
-        sheet.append(
-            [
-                timezone.localtime(start).replace(tzinfo=None),
-                safe_value(line),
-                safe_value(called),
-                seconds,
-                safe_cell(sheet, charge, money=True),
-                class_labels.get(cls, cls),
-                safe_value(ctype),
-                ip,
-                flag_labels[bits],
-                safe_value(dept or ""),
-                safe_value(owner or ""),
-                month.strftime("%Y-%m"),
-                safe_value(source),
-                number,
-            ]
-        )
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes)
-    book.save(handle)
-    handle.seek(0)
     month = filterset.data.get("month", "")
     safe_month = "".join(ch for ch in month if ch.isdigit() or ch == "-")
     name = f"calls-{safe_month or 'all'}.xlsx"
+    rows = calls.order_by().count()
+    if rows > inline_limit():
+        params = {k: v for k, v in filterset.data.items() if k not in PAGING}
+        params["lang"] = translation.get_language()
+        job = export_job_request(
+            actor=request.user,
+            kind=exports.EXPORT_KIND,
+            params=params,
+            file_name=name,
+            rows_total=rows,
+        )
+        messages.info(request, _("The export is being built; it will be ready here."))
+        return redirect("core:export_detail", pk=job.pk)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes)
+    exports.calls_export_write(handle, calls)
+    handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=name)
 
 

@@ -110,6 +110,11 @@ else:
 BILL_IMPORT_INDEX_MEMORY = env.str("BILL_IMPORT_INDEX_MEMORY", default="256MB")
 # PostgreSQL work_mem of a month's audit transaction (its groupings and hash joins).
 AUDIT_WORK_MEM = env.str("AUDIT_WORK_MEM", default="64MB")
+# Exports: up to this many rows an export is written at once in the response;
+# above it a Celery task builds the file (progress page, then a download link).
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=20_000)
+# Built export files (and their jobs) are purged this many days after the request.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 # Processes parsing a large CSV bill at once on PostgreSQL (1: one process).
 BILL_IMPORT_WORKERS = env.int(
     "BILL_IMPORT_WORKERS", default=min(os.cpu_count() or 1, 4)
@@ -216,7 +221,7 @@ else:
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(
-        "django.core.mail.backends.console.EmailBackend"
+        "telephony_admin.core.mail.OneLineConsoleBackend"  # one line per e-mail
         if DEBUG
         else "django.core.mail.backends.smtp.EmailBackend"
     ),

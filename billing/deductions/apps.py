@@ -13,13 +13,14 @@ class DeductionsConfig(AppConfig):
         from billing import services as billing_services
         from telephony_admin.approvals import registry
         from telephony_admin.core.closing import month_check_register
+        from telephony_admin.core.exports import export_kind_register
 
         from . import (
             conf,  # noqa: F401  (registers settings)
             inputs,
             tasks,
         )
-        from .services import periods, private_calls, quotas
+        from .services import export, periods, private_calls, quotas
         from .tasks import on_bill_imported
 
         registry.register(
@@ -35,6 +36,11 @@ class DeductionsConfig(AppConfig):
             on_approved=private_calls.private_call_on_approved,
             on_rejected=private_calls.private_call_on_rejected,
             guard=private_calls.private_call_guard,
+        )
+        export_kind_register(
+            key=export.EXPORT_KIND,
+            capability="deductions.export",
+            write=export.deductions_export_job_write,
         )
         # Long-distance requests (extensions) refuse decisions for closed months
         # through this check (extensions may not import billing).

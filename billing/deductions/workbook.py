@@ -1,31 +1,30 @@
-"""The monthly deduction workbook for finance (工资扣款表, R-PRV-4), openpyxl.
+"""The monthly deduction workbook for finance (工资扣款表, R-PRV-4), streamed.
 
 Sheets 扣款汇总 (per employee), 部门话费 (per department) and 明细 (every charged
 item), Chinese headers by default or English; amounts are numeric cells with two
-decimals; headers frozen, filters on, columns sized; text goes through
-``telephony_admin.core.excel`` so it can never become a formula.
+decimals, dates are dates; headers frozen, filters on, columns sized; text can never
+become a formula. Written by ``telephony_admin.core.excel.write_workbook`` from
+``sheet_rows``: the per-employee sums grouped in SQL, the items from a server-side
+cursor, so a month of any size takes the same memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from io import BytesIO
+from typing import IO, Any
 
 from django.utils import translation
-from openpyxl import Workbook
 
 from billing.models import BillingPeriod
-from telephony_admin.core.excel import write_table
+from telephony_admin.core.excel import DATE, MONEY, TEXT, Column, Sheet
+from telephony_admin.core.excel import write_workbook as write_sheets
 from telephony_admin.core.money import to_money
 from telephony_admin.org.models import Department
 
-from .selectors import (
-    COLUMNS,
-    ZERO,
-    deduction_items,
-    deductions_by_employee,
-    statement,
-)
+from .selectors import COLUMNS, ZERO, statement
+from .sheet_rows import deductions_by_employee_sql, detail_rows
 
 SHEETS = {
     "zh-hans": ("扣款汇总", "部门话费", "明细"),
@@ -88,84 +87,66 @@ WIDTHS = (
     (20, 12, 14, 12, 12),
     (12, 12, 12, 16, 18, 16, 10, 48, 8, 12),
 )
+KINDS = (
+    (TEXT, TEXT, TEXT, MONEY, MONEY, MONEY, MONEY, MONEY),
+    (TEXT, MONEY, MONEY, MONEY, MONEY),
+    (TEXT, TEXT, DATE, TEXT, TEXT, TEXT, MONEY, TEXT, MONEY, MONEY),
+)
 LANGUAGES = tuple(SHEETS)
 
 
-def build_workbook(
-    period: BillingPeriod, *, lang: str = "zh-hans"
-) -> tuple[Workbook, Decimal]:
-    """The workbook and the month's total deductions (checked to the fen)."""
+def _columns(lang: str, sheet: int) -> list[Column]:
+    return [
+        Column(header, width, kind)
+        for header, width, kind in zip(
+            HEADERS[lang][sheet], WIDTHS[sheet], KINDS[sheet], strict=True
+        )
+    ]
+
+
+def write_workbook(
+    target: str | Any | IO[bytes],
+    period: BillingPeriod,
+    *,
+    lang: str = "zh-hans",
+    progress: Callable[[int], None] | None = None,
+) -> Decimal:
+    """Stream the month's workbook into ``target`` (a path or a binary buffer);
+    returns the month's total deductions (to the fen)."""
     lang = lang if lang in SHEETS else "zh-hans"
     with translation.override(lang):
-        return _build(period, lang)
-
-
-def _build(period: BillingPeriod, lang: str) -> tuple[Workbook, Decimal]:
-    names, headers = SHEETS[lang], HEADERS[lang]
-    items = deduction_items(period)
-    people = deductions_by_employee(items)
-    book = Workbook(write_only=True)
-    summary = book.create_sheet(names[0])
-    write_table(
-        summary,
-        headers[0],
-        (
+        people = deductions_by_employee_sql(period)
+        summary = (
             (
                 row.employee.number,
                 row.employee.name,
                 row.employee.department.name,
-                *(to_money(row.amounts[c]) for c in COLUMNS),
-                to_money(row.total),
+                *(row.amounts[c] for c in COLUMNS),
+                row.total,
             )
             for row in people
-        ),
-        widths=WIDTHS[0],
-    )
-    departments = book.create_sheet(names[1])
-    write_table(
-        departments,
-        headers[1],
-        (
-            (
-                r.department.name,
-                to_money(r.quota) if r.quota is not None else None,
-                to_money(r.actual),
-                to_money(r.saving),
-                to_money(r.excess),
-            )
+        )
+        departments = (
+            (r.department.name, r.quota, r.actual, r.saving, r.excess)
             for r in statement(period.month, Department.objects.all())
-        ),
-        widths=WIDTHS[1],
-    )
-    details = book.create_sheet(names[2])
-    write_table(
-        details,
-        headers[2],
-        (
-            (
-                i.employee.number,
-                i.employee.name,
-                i.day,
-                i.line,
-                i.called,
-                i.call_class,
-                to_money(i.charge),
-                i.reason,
-                to_money(i.multiplier),
-                to_money(i.amount),
-            )
-            for i in items
-        ),
-        widths=WIDTHS[2],
-    )
-    total = sum((row.total for row in people), ZERO)
-    return book, to_money(total)
+        )
+        names = SHEETS[lang]
+        write_sheets(
+            target,
+            [
+                Sheet(names[0], _columns(lang, 0), summary),
+                Sheet(names[1], _columns(lang, 1), departments),
+                Sheet(names[2], _columns(lang, 2), detail_rows(period)),
+            ],
+            progress=progress,
+        )
+    return to_money(sum((row.total for row in people), ZERO))
 
 
 def workbook_bytes(
     period: BillingPeriod, *, lang: str = "zh-hans"
 ) -> tuple[bytes, Decimal]:
-    book, total = build_workbook(period, lang=lang)
+    """The workbook in memory (small months, tests)."""
     buffer = BytesIO()
-    book.save(buffer)
+    total = write_workbook(buffer, period, lang=lang)
     return buffer.getvalue(), total

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, ConfigValue, Notification
+from .models import AuditEvent, ConfigValue, ExportJob, Notification
 
 
 @admin.register(AuditEvent)
@@ -26,3 +26,16 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(ConfigValue)
 class ConfigValueAdmin(admin.ModelAdmin):
     list_display = ("key", "value", "updated_at", "updated_by")
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "requested_by", "status", "rows_done")
+    list_filter = ("kind", "status")
+    readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
@@ -88,3 +89,67 @@ class ConfigValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("export job", "Queued")
+    RUNNING = "running", pgettext_lazy("export job", "Running")
+    DONE = "done", pgettext_lazy("export job", "Ready")
+    FAILED = "failed", pgettext_lazy("export job", "Failed")
+
+
+class ExportJob(models.Model):
+    """A large export built by a Celery task into a file under ``MEDIA_ROOT/exports``
+    (导出任务): who asked for what, how far it got, where the file is.
+
+    The kinds (``core.exports.KINDS``) are registered by the apps that own them;
+    files and rows are purged after ``EXPORT_KEEP_DAYS``.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExportStatus.choices,
+        default=ExportStatus.QUEUED,
+    )
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    file_path = models.CharField(_("file"), max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        indexes = [models.Index(fields=["created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExportStatus.values),
+                name="core_exportjob_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(file_path=""),
+                name="core_exportjob_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

@@ -4,4 +4,9 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    "exports-purge": {
+        "task": "telephony_admin.core.tasks.export_jobs_purge_task",
+        "schedule": 3600.0,
+        "options": {"expires": 1800},
+    },
 }

@@ -1,21 +1,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from telephony_admin.org.access import capability_required
 
-from . import config
+from . import config, exports
 from .home import panels_for
-from .models import AuditEvent
+from .models import AuditEvent, ExportJob, ExportStatus
 from .selectors import notifications_visible
 from .services import notification_mark_read
 
@@ -112,3 +114,70 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {"page": page, "action": action})
+
+
+# --- Export jobs ----------------------------------------------------------------------
+
+
+def _export_job(request: HttpRequest, pk: int) -> ExportJob:
+    """The job if the user may see it (requester, or whole-company scope); else 404."""
+    job = ExportJob.objects.filter(pk=pk).first()
+    if job is None or not exports.export_job_visible(request.user, job):
+        raise Http404
+    return job
+
+
+def _export_status(job: ExportJob) -> dict:
+    done = exports.export_job_progress(job)
+    total = job.rows_total
+    percent = 100 if job.is_finished else (min(99, done * 100 // total) if total else 0)
+    if job.status == ExportStatus.DONE:
+        message = _("%(count)s rows written.") % {"count": job.rows_done}
+    elif job.status == ExportStatus.FAILED:
+        message = _("The export failed: %(error)s") % {"error": job.error}
+    elif job.status == ExportStatus.RUNNING:
+        message = _("%(done)s of %(total)s rows written…") % {
+            "done": done,
+            "total": total,
+        }
+    else:
+        message = _("Waiting for a worker…")
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "finished": job.is_finished,
+        "rows_done": done,
+        "rows_total": total,
+        "progress": percent,
+        "message": message,
+        "download_url": reverse("core:export_download", args=[job.pk])
+        if job.status == ExportStatus.DONE
+        else None,
+    }
+
+
+@login_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _export_job(request, pk)
+    context = {
+        "job": job,
+        "state": _export_status(job),
+        "keep_days": settings.EXPORT_KEEP_DAYS,
+    }
+    return render(request, "core/export_job.html", context)
+
+
+@login_required
+def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Small JSON for the progress bar (polled while the Celery task runs)."""
+    return JsonResponse(_export_status(_export_job(request, pk)))
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _export_job(request, pk)
+    path = exports.export_job_file(job)
+    if path is None:
+        raise Http404
+    exports.export_job_downloaded(actor=request.user, job=job)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)

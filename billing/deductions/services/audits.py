@@ -147,6 +147,10 @@ def _insert_portable(ctx: RuleContext, progress: Progress) -> dict[str, int]:
     return {row["rule"]: row["n"] for row in counts}
 
 
+#: New findings from which the set-based audit refreshes the table's statistics.
+ANALYZE_AFTER = 10_000
+
+
 def _insert_set_based(ctx: RuleContext, progress: Progress) -> dict[str, int]:
     with connection.cursor() as cursor:
         # The month's groupings and hash joins (a million calls) fit in memory
@@ -167,6 +171,15 @@ def _insert_set_based(ctx: RuleContext, progress: Progress) -> dict[str, int]:
     if new_table:
         with connection.cursor() as cursor:
             findings_partition.month_table_attach(cursor, new_table, ctx.period.pk)
+    if sum(created.values()) >= ANALYZE_AFTER:
+        with connection.cursor() as cursor:
+            # Fresh statistics of the month's partition for the findings list's
+            # plan (its month in time order from the index, not a sort of the
+            # month), from a small sample as the import does for its partition;
+            # autovacuum may be off or behind a month of new findings.
+            cursor.execute("SET LOCAL default_statistics_target = 20")
+            cursor.execute(f"ANALYZE {findings_partition.month_table(ctx.period.pk)}")
+            cursor.execute("RESET default_statistics_target")
     return created
 
 

@@ -82,6 +82,37 @@ def test_export_refused_while_the_audit_is_pending__R_PRV_4(
     assert total == PREMIUM_CHARGES * 5
 
 
+def test_export_page_refuses_before_queuing_while_the_audit_is_pending__R_PRV_4(
+    client, lines, company, no_worker, settings, django_capture_on_commit_callbacks
+):
+    from telephony_admin.core.models import ExportJob
+
+    _import(company, django_capture_on_commit_callbacks)
+    settings.EXPORT_INLINE_MAX_ROWS = 0  # any month would be a job
+    client.force_login(company.finance.user)
+    response = client.get("/deductions/closing/2026-10/export.xlsx", follow=True)
+    assert not ExportJob.objects.exists()
+    assert "not current" in response.content.decode()
+
+
+def test_a_queued_export_whose_audit_is_no_longer_current_fails_saying_why__R_PRV_4(
+    lines, company, no_worker, django_capture_on_commit_callbacks
+):
+    from telephony_admin.core.exports import export_job_request, export_job_run
+    from telephony_admin.core.models import ExportStatus
+
+    period = _import(company, django_capture_on_commit_callbacks)
+    job = export_job_request(  # queued before the bill came in: no check now
+        actor=company.finance.user,
+        kind="deductions",
+        params={"period": period.pk},
+        file_name="deductions-2026-10.xlsx",
+    )
+    job = export_job_run(job_id=job.pk)
+    assert job.status == ExportStatus.FAILED and "not current" in job.error
+    assert not job.file_path
+
+
 def test_import_bill_then_export_deductions_with_no_worker_has_the_penalties__R_BIL_5(
     lines, company, no_worker, tmp_path
 ):

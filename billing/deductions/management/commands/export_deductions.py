@@ -8,7 +8,7 @@ from billing.models import BillingPeriod
 from billing.services import parse_month
 from telephony_admin.errors import DomainError
 
-from ...services.export import deductions_export
+from ...services.export import deductions_export_write
 from ...workbook import LANGUAGES
 
 
@@ -31,12 +31,19 @@ class Command(BaseCommand):
         period = BillingPeriod.objects.filter(month=month).first()
         if period is None:
             raise CommandError(f"No billing month {month:%Y-%m}.")
+        out = Path(options["out"])
+        partial = out.with_name(out.name + ".part")
         try:
-            data, total = deductions_export(
-                actor=None, period=period, lang=options["lang"]
+            # Streamed to a temporary name beside the file, renamed when complete:
+            # a refused or failed export leaves no half-written workbook.
+            total = deductions_export_write(
+                actor=None, period=period, target=partial, lang=options["lang"]
             )
         except DomainError as exc:
+            partial.unlink(missing_ok=True)
             raise CommandError(exc.message) from exc
-        out = Path(options["out"])
-        out.write_bytes(data)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.replace(out)
         self.stdout.write(f"{out}: deductions of {period}, total {total}")
