@@ -14,7 +14,9 @@ and recreated; server at ``BENCH_PG``), with the bill of bench/make_bill.py and 
 5. ``manage.py export_deductions --period M --out FILE`` (the deduction workbook);
 6. the month's pages as administration sees them (Django's test client, median of
    ``--requests`` requests each): statement, a department, the call list (first page
-   and page 200) and the findings list.
+   and page 200, reached through the page's "older" links) and the findings list,
+   then each page's queries under ``EXPLAIN ANALYZE`` (bench/month_pages.py): any
+   sequential scan of the month's calls or findings is named.
 
 Each command runs in its own process: its time, its ratio to the bare COPY and its
 peak RSS (``wait4``) are printed. The workbook's premium-number penalties are checked
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -37,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import import_bill as base  # noqa: E402  (the import bench's helpers)
+import month_pages  # noqa: E402  (the pages' medians and plans)
 
 ROOT = base.ROOT
 REDIS = os.environ.get(
@@ -98,40 +100,6 @@ def workbook_premium(path: Path) -> Decimal:
     return total
 
 
-def page_medians(month: str, requests: int) -> dict[str, float]:
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django.urls import reverse
-
-    from telephony_admin.org.models import Department, Role
-    from telephony_admin.org.services import roles_ensure_groups, user_set_roles
-
-    roles_ensure_groups()
-    user = get_user_model().objects.create_user("bench_admin", password="x")
-    user_set_roles(user=user, roles=[Role.ADMIN])
-    client = Client()
-    client.force_login(user)
-    department = Department.objects.get(code="BENCH")
-    pages = {
-        "statement": reverse("deductions:statement") + f"?month={month}",
-        "department": reverse("deductions:department", args=[department.pk])
-        + f"?month={month}",
-        "call list": reverse("billing:calls") + f"?month={month}",
-        "call list p200": reverse("billing:calls") + f"?month={month}&page=200",
-        "findings": reverse("deductions:findings") + f"?month={month}",
-    }
-    medians = {}
-    for name, url in pages.items():
-        times = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - started)
-            assert response.status_code == 200, (url, response.status_code)
-        medians[name] = statistics.median(times) * 1000
-    return medians
-
-
 def flush_queue() -> None:
     import redis
 
@@ -182,11 +150,16 @@ def main() -> None:
         f"premium penalties in the workbook {found} vs 5 x the bill's 168/160 "
         f"charges {expected}: {verdict}"
     )
-    medians = page_medians(args.month, args.requests)
+    client = month_pages.bench_client()
+    urls = month_pages.page_urls(client, args.month)
+    medians = month_pages.page_medians(client, urls, args.requests)
     print(
         "pages (median ms): "
         + ", ".join(f"{name} {ms:.0f}" for name, ms in medians.items())
     )
+    plans = month_pages.plan_summaries(client, urls)
+    month_pages.print_plans(plans)
+    scanned = [name for name, plan in plans.items() if plan["seq_scans"]]
     flush_queue()
     connections.close_all()
     if not args.keep:
@@ -197,7 +170,8 @@ def main() -> None:
     print(
         f"month_cycle: {ratios} of a {reference:.2f}s bare COPY; peak RSS "
         f"{max(rss for _t, rss in steps.values()):.0f} MB; pages <= "
-        f"{max(medians.values()):.0f} ms; premium {verdict}"
+        f"{max(medians.values()):.0f} ms (Seq Scan of calls/findings: "
+        f"{', '.join(scanned) or 'none'}); premium {verdict}; load {base.load()}"
     )
 
 

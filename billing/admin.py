@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
 from .models import BillImport, BillingPeriod, CallRecord, Carrier, NumberRule
+from .summaries import call_records_changed
 
 
 @admin.register(NumberRule)
@@ -76,3 +78,34 @@ class CallRecordAdmin(admin.ModelAdmin):
         if obj is not None and obj.period.is_closed:
             return False
         return super().has_delete_permission(request, obj)
+
+    # Raw changes still keep the month's summaries and audit state current.
+    @transaction.atomic
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        before = form.initial.get("period") if change else None
+        call_records_changed(
+            actor=request.user,
+            period_ids=[pk for pk in (obj.period_id, before) if pk is not None],
+            action="billing.call_changed_in_admin",
+        )
+
+    @transaction.atomic
+    def delete_model(self, request, obj) -> None:
+        period_id = obj.period_id
+        super().delete_model(request, obj)
+        call_records_changed(
+            actor=request.user,
+            period_ids=[period_id],
+            action="billing.calls_deleted_in_admin",
+        )
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset) -> None:
+        period_ids = set(queryset.values_list("period_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        call_records_changed(
+            actor=request.user,
+            period_ids=period_ids,
+            action="billing.calls_deleted_in_admin",
+        )

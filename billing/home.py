@@ -6,8 +6,9 @@ from telephony_admin.core.home import HomePanel, HomeRow
 from telephony_admin.core.templatetags.money import money
 from telephony_admin.org.access import employee_of, scope
 
-from .models import CallRecord, ImportStatus
-from .selectors import call_totals, imports_recent, latest_billed_month
+from .models import CallSummary, ImportStatus
+from .selectors import imports_recent, latest_billed_month
+from .summaries import summary_totals
 
 
 def panels(user) -> list[HomePanel]:
@@ -16,8 +17,9 @@ def panels(user) -> list[HomePanel]:
     if employee is not None and scope(user, "calls.view"):
         # Bills arrive after the month ends: show the latest billed month.
         month = latest_billed_month() or timezone.localdate().replace(day=1)
-        mine = CallRecord.objects.filter(owner=employee, period__month=month)
-        totals = call_totals(mine)
+        totals = summary_totals(
+            CallSummary.objects.filter(owner=employee, period__month=month)
+        )
         rows = []
         if totals["count"]:
             rows.append(

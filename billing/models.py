@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telephony_admin.org.models import Department, Employee
 
@@ -140,8 +141,9 @@ class NumberRule(models.Model):
 
 
 class PeriodStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # A context of their own: "Closed" of a fault or a complaint reads 已关闭.
+    OPEN = "open", pgettext_lazy("billing period status", "Open")
+    CLOSED = "closed", pgettext_lazy("billing period status", "Closed")
 
 
 class BillingPeriod(models.Model):
@@ -430,3 +432,90 @@ class CallRecord(models.Model):
         return [
             str(label) for bit, label in CallFlag.labels().items() if self.flags & bit
         ]
+
+
+class CallSummary(models.Model):
+    """The month's calls added up (月度话费汇总): one row per carrier, department,
+    owner, line, call type and flags, with calls, seconds and charge.
+
+    Kept by every write that changes a month's calls, in the same transaction
+    (``billing.summaries``): the import and re-import of a carrier's month, the
+    attribution of calls again and the resolution of unattributed lines, changes and
+    deletions in the admin. The statement, department, call list and home pages and
+    the quota alerts read these rows instead of adding up the month's calls per
+    request. Charges are to the fen (R-BIL-7).
+    """
+
+    period = models.ForeignKey(
+        BillingPeriod,
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique key starts with it
+    )
+    carrier = models.ForeignKey(
+        Carrier,
+        verbose_name=_("carrier"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    owner = models.ForeignKey(
+        Employee,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    line_number = models.CharField(_("line"), max_length=30)
+    call_class = models.CharField(_("class"), max_length=20, choices=CallClass.choices)
+    flags = models.PositiveIntegerField(_("flags"), default=0)
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    seconds = models.PositiveBigIntegerField(_("seconds"), default=0)
+    charge = models.DecimalField(_("charge"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("call summary")
+        verbose_name_plural = _("call summaries")
+        constraints = [
+            # Unattributed rows (no department, no owner) are unique by the code
+            # that writes them: NULLs are distinct in a unique constraint.
+            models.UniqueConstraint(
+                fields=[
+                    "period",
+                    "carrier",
+                    "department",
+                    "owner",
+                    "line_number",
+                    "call_class",
+                    "flags",
+                ],
+                name="callsummary_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(charge__gte=0), name="callsummary_charge_not_negative"
+            ),
+        ]
+        indexes = [
+            # A department's month (statement, department page, heads' lists) and
+            # a person's month (home panel, employees' lists); the unique key
+            # above serves the whole month.
+            models.Index(fields=["department", "period"], name="callsummary_dept"),
+            models.Index(fields=["owner", "period"], name="callsummary_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.line_number} {self.call_class} {self.calls}"

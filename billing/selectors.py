@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from telephony_admin.core.money import to_money
 from telephony_admin.org.access import filter_by_scope
 
-from .models import BillImport, BillingPeriod, CallRecord, NumberRule
+from .errors import BillingError
+from .models import BillImport, BillingPeriod, CallRecord, CallSummary, NumberRule
+from .summaries import summaries_visible_to, summary_totals
 
 
 def calls_visible_to(user) -> QuerySet[CallRecord]:
@@ -37,6 +39,36 @@ def call_totals(calls: QuerySet[CallRecord]) -> dict:
     return totals
 
 
+def call_totals_for(filterset, user) -> dict:
+    """The call list's totals (count, seconds, charge) of a filter, from the month's
+    summaries when every filter maps onto their dimensions (all but the called
+    number), else added up from the calls themselves. Same scopes either way."""
+    from .services import parse_month
+
+    if not filterset.is_valid():
+        return call_totals(filterset.qs)
+    data = filterset.form.cleaned_data
+    if data.get("called"):
+        return call_totals(filterset.qs)
+    summaries = summaries_visible_to(user)
+    if data.get("month"):
+        try:
+            month = parse_month(data["month"])
+        except BillingError:
+            return call_totals(filterset.qs)
+        summaries = summaries.filter(period__month=month)
+    if data.get("line"):
+        summaries = summaries.filter(line_number__startswith=data["line"])
+    for name in ("owner", "department", "carrier", "call_class"):
+        if data.get(name):
+            summaries = summaries.filter(**{name: data[name]})
+    if data.get("flag"):
+        summaries = summaries.alias(_flag=F("flags").bitand(int(data["flag"]))).filter(
+            _flag__gt=0
+        )
+    return summary_totals(summaries)
+
+
 Cursor = tuple[datetime, int]
 
 
@@ -48,7 +80,8 @@ def keyset_page(
     size: int,
 ) -> tuple[list[CallRecord], Cursor | None, Cursor | None]:
     """One page newest first by the (started_at, pk) keyset, and the cursors of the
-    older and newer pages (None at either end).
+    older and newer pages (None at either end). A page deep in the month costs
+    what the first one does: the natural key (call time first) starts at the cursor.
 
     ``after`` pages towards older calls, ``before`` back towards newer ones: the
     page is read in ascending order from the cursor, then reversed.
@@ -57,7 +90,8 @@ def keyset_page(
         moment, pk = before
         rows = list(
             calls.filter(
-                Q(started_at__gt=moment) | Q(started_at=moment, pk__gt=pk)
+                Q(started_at__gt=moment) | Q(started_at=moment, pk__gt=pk),
+                started_at__gte=moment,
             ).order_by("started_at", "pk")[: size + 1]
         )
         more_newer = len(rows) > size
@@ -68,7 +102,12 @@ def keyset_page(
     calls = calls.order_by("-started_at", "-pk")
     if after is not None:
         moment, pk = after
-        calls = calls.filter(Q(started_at__lt=moment) | Q(started_at=moment, pk__lt=pk))
+        calls = calls.filter(
+            Q(started_at__lt=moment) | Q(started_at=moment, pk__lt=pk),
+            # The same bound alone, which the index can start from: without it a
+            # deep page reads the month's index from its newest call to the cursor.
+            started_at__lte=moment,
+        )
     rows = list(calls[: size + 1])
     older = None
     if len(rows) > size:
@@ -78,11 +117,21 @@ def keyset_page(
     return rows, older, newer
 
 
+def period_id_of(month: date) -> int | None:
+    """The id of the billing month starting ``month`` (None if there is none)."""
+    return (
+        BillingPeriod.objects.filter(month=month.replace(day=1))
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def latest_billed_month() -> date | None:
-    """The most recent month with imported calls (the call list's default month)."""
+    """The most recent month with imported calls (the call list's default month),
+    from the summaries (a month's calls have no index of their own on the month)."""
     return (
         BillingPeriod.objects.filter(
-            Exists(CallRecord.objects.filter(period=OuterRef("pk")))
+            Exists(CallSummary.objects.filter(period=OuterRef("pk")))
         )
         .order_by("-month")
         .values_list("month", flat=True)

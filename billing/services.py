@@ -45,6 +45,7 @@ from .models import (
     PeriodStatus,
 )
 from .progress import ProgressReporter
+from .summaries import call_summaries_rebuild
 
 #: Callables ``hook(bill_import_id)`` run after a successful import commits
 #: (issue 5: billing.deductions queues its audits here).
@@ -446,6 +447,12 @@ def _import(bill_import: BillImport, make_records, parsers, options, reporter) -
     inserted, duplicates, replaced_count = writer.finish(
         replaced_import_ids=replaced_ids
     )
+    # The carrier's month is now this import's calls alone: its summary rows are
+    # rebuilt from the import's partition, in the import's transaction.
+    call_summaries_rebuild(
+        match=Q(period_id=bill_import.period_id, carrier_id=bill_import.carrier_id),
+        calls=CallRecord.objects.filter(bill_import_id=bill_import.pk),
+    )
     _summarise(bill_import, summary)
     bill_import.rows_imported = inserted
     bill_import.rows_duplicate = duplicates
@@ -478,7 +485,8 @@ def call_records_reattribute(*, line_numbers: list[str] | None = None) -> int:
     """Attribute the open months' calls of these lines again (all unattributed if None).
 
     One query for the assignment periods of all lines, then one UPDATE per period;
-    closed months are never changed. Returns the number of calls now attributed.
+    closed months are never changed. The lines' summary rows are rebuilt in the
+    same transaction. Returns the number of calls now attributed.
     """
     from extensions.selectors import assignments_for_numbers
 
@@ -511,6 +519,9 @@ def call_records_reattribute(*, line_numbers: list[str] | None = None) -> int:
                 owner_id=assignment.owner_id,
                 flags=F("flags").bitand(~unattributed),
             )
+    call_summaries_rebuild(
+        match=Q(period__status=PeriodStatus.OPEN, line_number__in=numbers)
+    )
     for hook in CALLS_CHANGED:
         hook(None)
     return attributed

@@ -37,7 +37,7 @@ from .models import BillImport, CallClass, CallFlag, Carrier, ImportStatus, Numb
 from .numberplan import normalise_called, plan_on
 from .progress import cached_progress, waiting_for_month
 from .selectors import (
-    call_totals,
+    call_totals_for,
     calls_visible_to,
     imports_recent,
     keyset_page,
@@ -196,7 +196,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "calls": rows,
-        "totals": call_totals(calls),
+        "totals": call_totals_for(filterset, request.user),
         "next_url": _page_url(query, "after", older) if older else None,
         "previous_url": _page_url(query, "before", newer) if newer else None,
         "first_url": "?" + query.urlencode() if paged and newer else None,

@@ -229,7 +229,9 @@ class Violation(models.Model):
     # No database constraints and only the indexes the pages and the audit read: a
     # million-call month has some 440,000 findings, written by one INSERT ... SELECT
     # per rule (see ``services.audit_sql``); each index and deferred foreign-key
-    # check costs every one of them. The audit writes ids it has just read from the
+    # check costs every one of them. On PostgreSQL the table is partitioned by month
+    # (migration 0004): a month's first audit fills its partition unindexed and
+    # attaches it, building each index in one sort (``services.findings_partition``). The audit writes ids it has just read from the
     # tables, and Django still enforces PROTECT when those rows are deleted.
     call = models.ForeignKey(
         CallRecord,
@@ -301,9 +303,11 @@ class Violation(models.Model):
         verbose_name = _("audit finding")
         verbose_name_plural = _("audit findings")
         constraints = [
-            # Audits are idempotent: one finding per call and rule.
+            # Audits are idempotent: one finding per call and rule. The month is
+            # part of the key because PostgreSQL partitions findings by month (a
+            # call belongs to one month, so the key is the same).
             models.UniqueConstraint(
-                fields=["call", "rule"], name="deductions_violation_once"
+                fields=["call", "rule", "period"], name="deductions_violation_once"
             ),
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="deductions_violation_amount"
@@ -472,7 +476,7 @@ class Fine(models.Model):
 
 class PeriodAction(models.TextChoices):
     EXPORTED = "exported", _("Workbook exported")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("billing period event", "Closed")
     REOPENED = "reopened", _("Reopened")
 
 

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import BillingPeriod, CallClass, CallRecord
+from billing.models import BillingPeriod, CallClass, CallSummary
 from billing.services import parse_month
 from telephony_admin.core.money import to_money
 from telephony_admin.errors import DomainError
@@ -207,16 +207,17 @@ class StatementRow:
 
 
 def statement(month: date, departments: QuerySet[Department]) -> list[StatementRow]:
-    """Quota, actual, saving/excess and the split by call type per department."""
+    """Quota, actual, saving/excess and the split by call type per department
+    (R-BIL-4), from the month's call summaries."""
     month = month.replace(day=1)
     quotas = quotas_for_month(month)
-    calls = CallRecord.objects.filter(
+    summaries = CallSummary.objects.filter(
         period__month=month, department__in=departments
     ).order_by()
     split: dict[int, dict[str, Decimal]] = defaultdict(dict)
     counts: dict[int, int] = defaultdict(int)
-    for row in calls.values("department_id", "call_class").annotate(
-        total=Sum("charge"), n=Count("pk")
+    for row in summaries.values("department_id", "call_class").annotate(
+        total=Sum("charge"), n=Sum("calls")
     ):
         split[row["department_id"]][row["call_class"]] = to_money(row["total"])
         counts[row["department_id"]] += row["n"]
@@ -244,7 +245,7 @@ def department_year(department: Department, year: int) -> list[dict]:
     """Twelve months of actual against quota for one department (chart)."""
     actual = {
         row["m"].month: to_money(row["total"])
-        for row in CallRecord.objects.filter(
+        for row in CallSummary.objects.filter(
             department=department, period__month__year=year
         )
         .order_by()
@@ -266,29 +267,49 @@ def department_year(department: Department, year: int) -> list[dict]:
 
 
 def lines_of(month: date, department: Department) -> QuerySet:
-    """Drill-down: the department's lines in the month with totals."""
+    """Drill-down: the department's lines in the month with totals (summaries)."""
     return (
-        CallRecord.objects.filter(
+        CallSummary.objects.filter(
             period__month=month.replace(day=1), department=department
         )
         .order_by()
         .values("line_number", "owner__name")
-        .annotate(
-            calls=Count("pk"), seconds=Sum("duration_seconds"), total=Sum("charge")
-        )
-        .order_by("-total")
+        .annotate(calls=Sum("calls"), seconds=Sum("seconds"), total=Sum("charge"))
+        .order_by("-total", "line_number")
+    )
+
+
+def line_call_count(month: date, department: Department, line: str) -> int:
+    """How many calls of the line the department had in the month (the drill-down's
+    pager), from the summaries."""
+    return (
+        CallSummary.objects.filter(
+            period__month=month.replace(day=1), department=department, line_number=line
+        ).aggregate(n=Sum("calls"))["n"]
+        or 0
     )
 
 
 def finding_totals_for(filterset, user) -> tuple[int, Decimal] | None:
     """(count, charged amount) of a findings filter from ``FindingTotal``, or None
     when the filter or the user's scope does not map onto its dimensions (month,
-    rule, kind, status, department; the whole company's findings)."""
-    from telephony_admin.org.access import Scope, scope
+    rule, kind, status, department).
+
+    The whole company reads the totals alone; a department head reads those of
+    the departments they head, plus their own findings charged elsewhere (a few,
+    through the (period, employee) index), which is exactly the list's scope.
+    """
+    from telephony_admin.org.access import (
+        Scope,
+        employee_of,
+        headed_department_ids,
+        scope,
+    )
 
     from .models import UNAMBIGUOUS, FindingKind, FindingTotal
 
-    if scope(user, "calls.view") != Scope.ALL or not filterset.is_valid():
+    granted = scope(user, "calls.view")
+    if granted < Scope.DEPT or not filterset.is_valid():
         return None
     data = filterset.form.cleaned_data
     if data.get("employee") or data.get("line"):
@@ -310,8 +331,23 @@ def finding_totals_for(filterset, user) -> tuple[int, Decimal] | None:
         totals = totals.filter(status=data["status"])
     if data.get("department"):
         totals = totals.filter(department=data["department"])
+    charged_only = Q(status=FindingStatus.CHARGED)
+    headed = headed_department_ids(user) if granted == Scope.DEPT else None
+    if headed is not None:
+        totals = totals.filter(department__in=headed)
     result = totals.aggregate(
-        n=Sum("count"),
-        charged=Sum("amount", filter=Q(status=FindingStatus.CHARGED)),
+        n=Sum("count"), charged=Sum("amount", filter=charged_only)
     )
-    return result["n"] or 0, to_money(result["charged"])
+    count, charged = result["n"] or 0, to_money(result["charged"])
+    if headed is not None:
+        employee = employee_of(user)
+        if employee is not None:
+            elsewhere = (
+                filterset.qs.filter(employee=employee)
+                .exclude(department__in=headed)
+                .order_by()
+                .aggregate(n=Count("pk"), charged=Sum("amount", filter=charged_only))
+            )
+            count += elsewhere["n"] or 0
+            charged = to_money(charged + to_money(elsewhere["charged"]))
+    return count, charged

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.models import BillingPeriod, CallClass, CallRecord
+from billing.selectors import latest_billed_month, period_id_of
 from billing.services import parse_month
 from telephony_admin.core.exports import export_jobs_recent
 from telephony_admin.errors import DomainError, PermissionRefused
@@ -73,10 +74,8 @@ def _month(request, default: date | None = None) -> date:
             pass
     if default is not None:
         return default
-    latest = (
-        BillingPeriod.objects.filter(calls__isnull=False).order_by("-month").first()
-    )
-    return latest.month if latest else timezone.localdate().replace(day=1)
+    latest = latest_billed_month()
+    return latest or timezone.localdate().replace(day=1)
 
 
 def _period(month_text: str) -> BillingPeriod:
@@ -148,14 +147,16 @@ def department_view(request: HttpRequest, pk: int) -> HttpResponse:
             BillingPeriod.objects.filter(month=month).first()
         )
     if line:
-        calls = Paginator(
+        paginator = Paginator(
             CallRecord.objects.filter(
-                period__month=month, department=department, line_number=line
+                period_id=period_id_of(month), department=department, line_number=line
             )
             .select_related("owner")
             .order_by("started_at", "pk"),
             50,
-        ).get_page(request.GET.get("page"))
+        )
+        paginator.count = selectors.line_call_count(month, department, line)
+        calls = paginator.get_page(request.GET.get("page"))
         marked = set(
             Violation.objects.filter(
                 call_id__in=[c.pk for c in calls], rule=Rule.PRIVATE_UNREGISTERED

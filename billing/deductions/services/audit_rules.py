@@ -85,6 +85,9 @@ class RuleContext:
     notes: dict[str, str] = field(default_factory=dict)
     #: New charged findings per employee, as the set-based statements insert them.
     charged: dict[int, int] = field(default_factory=dict)
+    #: The table the set-based statements insert into (a month's first audit: its
+    #: new partition; empty: the findings table).
+    findings_table: str = ""
 
     @classmethod
     def load(cls, period: BillingPeriod, now: datetime) -> RuleContext:

@@ -28,7 +28,7 @@ DEPARTMENTS = Department._meta.db_table
 
 #: The columns a finding copies from its call; ``{amount}`` etc. are filled per rule.
 INSERT = f"""
-INSERT INTO {FINDINGS} (
+INSERT INTO {{findings}} (
     call_id, period_id, rule, kind, status, employee_id, department_id,
     line_number, called_number, started_at, duration_seconds, call_class, charge,
     multiplier, fine, amount, ld_request_id, note, decision_reason, created_at
@@ -41,7 +41,7 @@ SELECT c.id, c.period_id, %(rule)s, %(kind)s, %(status)s, {{employee}},
 FROM {{source}}
 LEFT JOIN {DEPARTMENTS} d ON d.id = c.department_id
 WHERE ({{where}}) AND NOT EXISTS (
-    SELECT 1 FROM {FINDINGS} v WHERE v.call_id = c.id AND v.rule = %(rule)s
+    SELECT 1 FROM {{findings}} v WHERE v.call_id = c.id AND v.rule = %(rule)s
 )
 RETURNING employee_id, status
 """
@@ -67,6 +67,7 @@ def _insert(
     # The new findings per person charged, counted as they are inserted (no scan
     # of the month's findings afterwards for the counts and the notifications).
     inserted = INSERT.format(
+        findings=ctx.findings_table or FINDINGS,
         employee=employee,
         multiplier=multiplier,
         fine=fine,
@@ -213,7 +214,11 @@ def _long_distance_sql(ctx: RuleContext) -> str:
     called, wanted = _digits("c.called_number"), "r.wanted"
     return f"""
 WITH ld AS MATERIALIZED (
-    SELECT c.*, CASE WHEN c.call_class = %(domestic)s THEN 2 ELSE 3 END AS needed,
+    -- The columns the findings copy and the rules read (not the raw bill row:
+    -- the month's long-distance calls then stay in memory).
+    SELECT c.id, c.period_id, c.department_id, c.owner_id, c.line_number,
+        c.called_number, c.started_at, c.duration_seconds, c.call_class, c.charge,
+        c.ip_prefix, CASE WHEN c.call_class = %(domestic)s THEN 2 ELSE 3 END AS needed,
         {LOCAL}::date AS day
     FROM {CALLS} c
     WHERE {MONTH} AND c.call_class = ANY(%(ld_classes)s)

@@ -29,7 +29,7 @@ from telephony_admin.core.services import Message, audit_record, notify_many
 from telephony_admin.org.models import Employee
 
 from ..models import FindingStatus, PrivateCallRegistration, Violation
-from . import audit_rules, audit_sql
+from . import audit_rules, audit_sql, findings_partition
 from .audit_rules import RuleContext, same_number  # noqa: F401  (used by others)
 from .audit_state import audit_job_update, audit_state, mark_audited
 from .periods import ensure_open
@@ -147,6 +147,10 @@ def _insert_portable(ctx: RuleContext, progress: Progress) -> dict[str, int]:
     return {row["rule"]: row["n"] for row in counts}
 
 
+#: New findings from which the set-based audit refreshes the table's statistics.
+ANALYZE_AFTER = 10_000
+
+
 def _insert_set_based(ctx: RuleContext, progress: Progress) -> dict[str, int]:
     with connection.cursor() as cursor:
         # The month's groupings and hash joins (a million calls) fit in memory
@@ -155,12 +159,27 @@ def _insert_set_based(ctx: RuleContext, progress: Progress) -> dict[str, int]:
             "SELECT set_config('work_mem', %s, true)",
             [settings.AUDIT_WORK_MEM],
         )
+        # A month's first audit fills a table of its own, indexed once at the end.
+        new_table = findings_partition.month_table_open(cursor, ctx.period.pk)
+    ctx.findings_table = new_table or ""
     created = {}
     for n, (rule, statement) in enumerate(audit_sql.RULES):
         count = statement(ctx)
         if count:
             created[str(rule)] = count
         progress((n + 1) / len(audit_sql.RULES))
+    if new_table:
+        with connection.cursor() as cursor:
+            findings_partition.month_table_attach(cursor, new_table, ctx.period.pk)
+    if sum(created.values()) >= ANALYZE_AFTER:
+        with connection.cursor() as cursor:
+            # Fresh statistics of the month's partition for the findings list's
+            # plan (its month in time order from the index, not a sort of the
+            # month), from a small sample as the import does for its partition;
+            # autovacuum may be off or behind a month of new findings.
+            cursor.execute("SET LOCAL default_statistics_target = 20")
+            cursor.execute(f"ANALYZE {findings_partition.month_table(ctx.period.pk)}")
+            cursor.execute("RESET default_statistics_target")
     return created
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing.models import BillingPeriod, CallRecord, PeriodStatus
+from billing.models import BillingPeriod, CallSummary, PeriodStatus
 from telephony_admin.approvals.services import StepSpec, approval_request_create
 from telephony_admin.core import config
 from telephony_admin.core.money import to_money
@@ -259,8 +259,9 @@ def quotas_for_month(month: date) -> dict[int, Decimal]:
 
 
 def actual_by_department(month: date) -> dict[int, Decimal]:
+    """Department id -> the month's charges, from the call summaries."""
     rows = (
-        CallRecord.objects.filter(period__month=month.replace(day=1))
+        CallSummary.objects.filter(period__month=month.replace(day=1))
         .exclude(department__isnull=True)
         .order_by()
         .values("department_id")

@@ -7,6 +7,8 @@ from decimal import Decimal
 from itertools import count
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
+
 from billing.models import (
     BillImport,
     BillingPeriod,
@@ -16,6 +18,7 @@ from billing.models import (
     Carrier,
     ImportStatus,
 )
+from billing.summaries import call_summaries_rebuild
 
 SH = ZoneInfo("Asia/Shanghai")
 _rows = count(1)
@@ -63,7 +66,7 @@ def make_call(
     if call_class == CallClass.PREMIUM:
         flags |= CallFlag.PREMIUM
     bill = bill_import_for(f"{started_at:%Y-%m}")
-    return CallRecord.objects.create(
+    call = CallRecord.objects.create(
         period=bill.period,
         carrier=bill.carrier,
         bill_import=bill,
@@ -79,3 +82,8 @@ def make_call(
         department=department,
         owner=owner,
     )
+    # Kept as the importer keeps it: the month's summaries include the call.
+    call_summaries_rebuild(
+        match=Q(period_id=bill.period_id, carrier_id=bill.carrier_id)
+    )
+    return call

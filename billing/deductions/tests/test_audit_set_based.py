@@ -246,3 +246,54 @@ def test_home_panels_read_the_totals(client, company, lines):
     client.force_login(company.employee.user)
     page = client.get("/").content.decode()
     assert "2026-10" in page
+
+
+@pytest.mark.postgres
+def test_a_months_first_audit_fills_its_own_partition(company, lines):
+    """Findings are partitioned by month: the first audit writes them into the
+    month's new table (with the findings written before it, which waited in the
+    default partition) and attaches it indexed; later audits insert into it."""
+    from django.db import connection
+
+    from billing.deductions.services.findings_partition import DEFAULT, month_table
+
+    premium = CallClass.PREMIUM
+    call = make_call(lines["local"], "16888888", at(2026, 10, 13, 10), "2.00", premium)
+    period_id = call.period_id
+    early = Violation.objects.create(
+        call=call,
+        period_id=period_id,
+        rule="night",
+        kind="review",
+        status="open",
+        line_number=call.line_number,
+        called_number=call.called_number,
+        started_at=call.started_at,
+        charge=call.charge,
+        amount=call.charge,
+    )
+
+    def rows(table: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {table} WHERE period_id = %s", [period_id]
+            )
+            return cursor.fetchone()[0]
+
+    assert rows(DEFAULT) == 1
+    audits.audit_run(period_id=period_id)
+    table = month_table(period_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_inherits WHERE inhrelid = %s::regclass", [table]
+        )
+        assert cursor.fetchone()[0] == 1  # attached
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [table])
+        assert cursor.fetchone()[0] == 4  # the parent's four indexes, built
+    assert rows(DEFAULT) == 0
+    assert rows(table) == Violation.objects.filter(period_id=period_id).count() == 2
+    assert Violation.objects.filter(pk=early.pk, rule="night").exists()
+
+    make_call(lines["local"], "16877777", at(2026, 10, 14, 10), "3.00", premium)
+    audits.audit_run(period_id=period_id)
+    assert rows(table) == Violation.objects.filter(period_id=period_id).count() == 3
