@@ -660,8 +660,12 @@ def closing_view(request: HttpRequest) -> HttpResponse:
         events.setdefault(event.period_id, []).append(event)
     for period in periods_:
         period.events = events.get(period.pk, [])
-        period.exported = any(e.action == "exported" for e in period.events)
         period.audit = None if period.is_closed else audit_state(period)
+        period.close_refusal = (
+            periods.close_refusal(period)
+            if not period.is_closed and period.audit.exportable
+            else None
+        )
     return render(
         request,
         "deductions/closing.html",
