@@ -24,6 +24,7 @@ setup: $(VENV)/.runtime
 
 ## Serve the app with demo data, a Celery worker and Celery beat (Ctrl-C stops all).
 run: setup
+	@echo "telephony-admin: serving http://$(HOST):$(PORT)/ (demo logins: see README, password demo1234; Ctrl-C stops)"
 	DEBUG=$${DEBUG:-true} HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 ## Lint, migration check and the whole suite (unit, PostgreSQL, Redis/Celery, browser).

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telephony_admin.org.models import Department, Employee
 
@@ -140,8 +141,9 @@ class NumberRule(models.Model):
 
 
 class PeriodStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # A context of their own: "Closed" of a fault or a complaint reads 已关闭.
+    OPEN = "open", pgettext_lazy("billing period status", "Open")
+    CLOSED = "closed", pgettext_lazy("billing period status", "Closed")
 
 
 class BillingPeriod(models.Model):

@@ -171,10 +171,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
-    # Embedded broker: kombu's filesystem transport needs no server.
+    # Embedded broker: kombu's filesystem transport needs no server (written
+    # atomically: telephony_admin/core/broker.py).
+    from telephony_admin.core import broker as _broker
+
+    _broker.register()
     for sub in ("out", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://localhost//"
+    CELERY_BROKER_URL = f"{_broker.ALIAS}://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_DIR / "out"),
@@ -221,7 +225,7 @@ else:
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(
-        "django.core.mail.backends.console.EmailBackend"
+        "telephony_admin.core.mail.OneLineConsoleBackend"  # one line per e-mail
         if DEBUG
         else "django.core.mail.backends.smtp.EmailBackend"
     ),

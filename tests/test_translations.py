@@ -25,3 +25,19 @@ def test_catalogue_is_complete(path):
     fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
     assert not missing, f"untranslated in {path}: {missing[:10]}"
     assert not fuzzy, f"fuzzy in {path}: {fuzzy[:10]}"
+
+
+def test_a_closed_month_reads_as_closed_books_not_as_a_closed_ticket():
+    """A fault's or a complaint's "Closed" is 已关闭; a month's status and its
+    history say 已结账 / 已关账, next to 未结账 (the closing page, R-PRV-4)."""
+    from django.utils import translation
+
+    from billing.deductions.models import PeriodAction
+    from billing.models import PeriodStatus
+
+    with translation.override("zh-hans"):
+        assert str(PeriodStatus.OPEN.label) == "未结账"
+        assert str(PeriodStatus.CLOSED.label) == "已结账"
+        assert str(PeriodAction.CLOSED.label) == "已关账"
+    with translation.override("en"):
+        assert str(PeriodStatus.CLOSED.label) == "Closed"

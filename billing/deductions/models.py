@@ -476,7 +476,7 @@ class Fine(models.Model):
 
 class PeriodAction(models.TextChoices):
     EXPORTED = "exported", _("Workbook exported")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("billing period event", "Closed")
     REOPENED = "reopened", _("Reopened")
 
 

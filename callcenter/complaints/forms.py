@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.org.models import Department
 
-from .models import Channel, Complexity, ContactChannel, ContactPurpose, Kind
+from .models import (
+    Channel,
+    Complexity,
+    ContactChannel,
+    ContactPurpose,
+    Kind,
+    Satisfaction,
+)
 
 TEXTAREA = {"rows": 3}
 
@@ -153,7 +160,7 @@ class TellResultForm(NoteForm):
 class CallbackForm(forms.Form):
     satisfaction = forms.TypedChoiceField(
         label=_("Satisfaction"),
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        choices=Satisfaction.choices,
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -38,6 +38,16 @@ class Channel(models.TextChoices):
     WEB = "web", _("Website")
 
 
+class Satisfaction(models.IntegerChoices):
+    """The customer's satisfaction at the callback (回访, R-CMP-5), 5 the best."""
+
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    NEUTRAL = 3, _("Neither satisfied nor dissatisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
 class Status(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     SENT = "sent", _("Sent to department")
@@ -123,6 +133,7 @@ class Complaint(models.Model):
     result_text = models.TextField(_("result told to the customer"), blank=True)
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"),
+        choices=Satisfaction.choices,
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],

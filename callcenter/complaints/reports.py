@@ -29,6 +29,7 @@ from .models import (
     Complaint,
     Complexity,
     Kind,
+    Satisfaction,
     SlaClock,
 )
 
@@ -172,7 +173,9 @@ def monthly_report(*, user, month: date) -> MonthlyReport:
     scores = [c.satisfaction for c in complaints if c.satisfaction]
     if scores:
         report.satisfaction_average = (Decimal(sum(scores)) / len(scores)).quantize(TWO)
-    report.satisfaction_counts = [(score, scores.count(score)) for score in range(1, 6)]
+    report.satisfaction_counts = [
+        (Satisfaction(score).label, scores.count(score)) for score in range(5, 0, -1)
+    ]
     report.late = _late(clocks)
     for complaint in complaints:
         complaint.month_clocks = {
@@ -312,7 +315,7 @@ def _cases_sheet(book: Workbook, report: MonthlyReport) -> None:
                     clocks.get(ClockKind.FIRST_REPLY) or clocks.get(ClockKind.ANSWER)
                 ),
                 _on_time(clocks.get(ClockKind.RESOLUTION_TARGET)),
-                c.satisfaction or "",
+                c.get_satisfaction_display() if c.satisfaction else "",
             )
         )
     write_table(sheet, headers, rows)

@@ -76,11 +76,17 @@ def test_long_distance_permission_walked_through_approvals__R_EXT_4(page, login,
 def test_directory_pinyin_search__R_EXT_8(page, login, world):
     login("operator")
     page.goto("/lines/directory/")
+    # Before any search the directory lists everyone by department.
+    browse = page.locator("[data-testid=directory-browse]")
+    assert "张三" in browse.inner_text() and "李四" in browse.inner_text()
     page.fill("[data-testid=directory-q]", "zs")
     results = page.locator("[data-testid=directory-results]")
     results.get_by_text("张三").wait_for()
     assert "02160001001" in results.inner_text()
     assert "李四" not in results.inner_text()
+    assert browse.is_hidden()
     page.fill("[data-testid=directory-q]", "ls")
     results.get_by_text("李四").wait_for()
     assert "张三" not in results.inner_text()
+    page.fill("[data-testid=directory-q]", "")
+    browse.wait_for()

@@ -27,6 +27,8 @@ def directory(request):
         {
             "q": q,
             "results": directory_search(q, user=request.user),
+            # Before any search: everyone, by department.
+            "groups": department_directory(user=request.user),
             "departments": Department.objects.all(),
             "show_mobiles": allows(request.user, "directory.private_mobile"),
         },

@@ -276,3 +276,17 @@ def test_closing_page_shows_the_audit_state(
     assert 'data-state="queued"' in page
     response = client.get(reverse("deductions:export", args=["2026-10"]), follow=True)
     assert "not current" in response.content.decode()
+
+
+def test_closing_button_says_why_the_audit_blocks_it_before_asking_for_an_export(
+    client, lines, company, no_worker, django_capture_on_commit_callbacks
+):
+    """Neither exported nor audited: the close button names the audit (the export
+    it would ask for first is refused too), as the download button does (R-PRV-4)."""
+    period = _import(company, django_capture_on_commit_callbacks)
+    client.force_login(company.finance.user)
+    page = client.get(reverse("deductions:closing")).content.decode()
+    close = page[page.index('data-testid="close"') :].split(">", 1)[0]
+    assert "disabled" in close
+    assert audit_state(period).message in close
+    assert "Export the workbook first" not in close

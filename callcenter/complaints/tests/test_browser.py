@@ -65,7 +65,7 @@ def test_complaint_from_intake_to_closure_and_report__R_CMP_4_R_CMP_5_R_CMP_6(
     page.goto(detail)
     page.click("[data-testid=submit-sign_off]")
     page.wait_for_selector("[data-testid=complaint-status][data-status=closed]")
-    assert "5/5" in page.inner_text("[data-testid=satisfaction]")
+    assert "非常满意 (5/5)" in page.inner_text("[data-testid=satisfaction]")
 
     page.goto("/complaints/reports/")
     assert page.inner_text("[data-testid=total]") == "1"

@@ -135,6 +135,11 @@ def test_full_workflow_through_the_pages__R_CMP_4_R_CMP_5(client, company):
     assert complaint.status == Status.CLOSED
     assert complaint.signed_off_by == company.head_cs
     assert complaint.satisfaction == 4
+    # The satisfaction choices are labelled, on the form and on the case.
+    login(client, company.head_cs)
+    detail = client.get(reverse("complaints:detail", args=[complaint.pk]))
+    assert detail.status_code == 200, detail
+    assert "Satisfied (4/5)" in detail.content.decode()
     actions = list(complaint.events.values_list("action", "actor__user__username"))
     assert actions == [
         ("registered", "cs_agent"),
@@ -455,3 +460,16 @@ def test_settings_page_lists_each_complaint_timer__R_CMP_2_R_CMP_3(client, compa
         "warn the assignee at this share of the time",
     ):
         assert label in page, label
+
+
+def test_callback_satisfaction_choices_are_labelled():
+    """非常满意 … 非常不满意, best first (issue 15: labelled satisfaction)."""
+    from django.utils import translation
+
+    from callcenter.complaints.forms import CallbackForm
+
+    with translation.override("zh-hans"):
+        labels = [
+            str(label) for _, label in CallbackForm().fields["satisfaction"].choices
+        ]
+    assert labels == ["非常满意", "满意", "一般", "不满意", "非常不满意"]

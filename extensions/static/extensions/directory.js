@@ -7,6 +7,14 @@
   var timer = null;
   var latest = 0;
   var showMobiles = body.dataset.mobiles === "1";
+  // With nothing typed the page lists everyone by department; typing searches.
+  var results = document.getElementById("directory-search");
+  var browse = document.getElementById("directory-browse");
+
+  function showBrowse(yes) {
+    if (results) results.hidden = yes;
+    if (browse) browse.hidden = !yes;
+  }
 
   function cell(text) {
     var td = document.createElement("td");
@@ -56,6 +64,7 @@
   function search() {
     var q = input.value.trim();
     var ticket = ++latest;
+    showBrowse(!q);
     var url = input.dataset.url + "?q=" + encodeURIComponent(q);
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : []; })

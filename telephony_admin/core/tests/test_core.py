@@ -137,3 +137,37 @@ def test_home_page_has_a_fixed_number_of_queries(
         client.force_login(user)
         with django_assert_max_num_queries(60):
             assert client.get("/").status_code == 200
+
+
+def test_debug_console_shows_one_line_per_email():
+    """In DEBUG an e-mail is one console line (recipients, subject), not the MIME
+    message (issue 15, a newcomer's first minutes)."""
+    import io
+
+    from django.core.mail import EmailMessage
+
+    from telephony_admin.core.mail import OneLineConsoleBackend
+
+    stream = io.StringIO()
+    backend = OneLineConsoleBackend(stream=stream)
+    messages = [
+        EmailMessage(
+            "待处理投诉 C-1", "正文\n" * 20, to=["a@example.com", "b@example.com"]
+        ),
+        EmailMessage("无收件人", "x", to=[]),
+        EmailMessage("回访到期", "y", to=["c@example.com"]),
+    ]
+    assert backend.send_messages(messages) == 2
+    assert stream.getvalue().splitlines() == [
+        "e-mail to a@example.com, b@example.com: 待处理投诉 C-1",
+        "e-mail to c@example.com: 回访到期",
+    ]
+
+
+def test_favicon(client):
+    """Every page names the icon; /favicon.ico leads to it (issue 15, part 8)."""
+    page = client.get("/accounts/login/")
+    assert b'rel="icon"' in page.content
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("img/favicon.svg")
