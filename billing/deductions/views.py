@@ -666,7 +666,7 @@ def closing_view(request: HttpRequest) -> HttpResponse:
     periods_ = list(BillingPeriod.objects.order_by("-month")[:24])
     events = {}
     for event in PeriodEvent.objects.filter(period__in=periods_).select_related(
-        "actor"
+        "actor__employee"
     ):
         events.setdefault(event.period_id, []).append(event)
     for period in periods_:
