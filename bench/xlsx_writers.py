@@ -11,8 +11,10 @@ writer in its own process, rows produced by a generator (no writer may hold the
 rows). Prints per writer: seconds, rows/s, peak RSS of its process and file size;
 then checks with openpyxl that the file reads back (row count, money format, no
 formula cells). The writers: openpyxl write-only, XlsxWriter ``constant_memory``,
-PyExcelerate (no streaming mode: it keeps the sheet), rustpy-xlsxwriter (the product's,
-through ``telephony_admin.core.excel``). Writers not installed are skipped
+PyExcelerate (no streaming mode: it keeps the sheet), rustpy-xlsxwriter alone
+(``rustpy-raw``: plain dicts) and through the product's helper
+``telephony_admin.core.excel.write_workbook`` (``rustpy``: kinds, formula safety).
+Every writer pays for the same Python row generator. Writers not installed are skipped
 (``pip install xlsxwriter pyexcelerate`` for the comparison; only
 rustpy-xlsxwriter is a requirement). The last line names the fastest.
 """
@@ -46,7 +48,7 @@ HEADERS = (
 )
 MONEY = {7, 9, 10}
 DATE = 3
-WRITERS = ("openpyxl", "xlsxwriter", "pyexcelerate", "rustpy")
+WRITERS = ("openpyxl", "xlsxwriter", "pyexcelerate", "rustpy-raw", "rustpy")
 
 
 def rows(count: int):
@@ -154,6 +156,37 @@ def write_pyexcelerate(path: Path, count: int) -> None:
     book.save(str(path))
 
 
+def write_rustpy_raw(path: Path, count: int) -> None:
+    """The library alone: plain dicts of floats and strings, no helper."""
+    from rustpy_xlsxwriter import FastExcel, Format
+
+    money = Format().set_num_format("#,##0.00")
+    date = Format().set_num_format("yyyy-mm-dd")
+    formats = [money if i in MONEY else date if i == DATE else None for i in range(11)]
+
+    def records():
+        for row in rows(count):
+            values = list(row)
+            for i in MONEY:
+                values[i] = float(values[i])
+            if values[8].startswith("="):
+                values[8] = "'" + values[8]
+            yield dict(zip(HEADERS, values, strict=True))
+
+    (
+        FastExcel(str(path))
+        .freeze(row=1)
+        .sheet(
+            "明细",
+            records(),
+            column_formats=formats,
+            header_format=Format().set_bold(),
+            autofilter=True,
+        )
+        .save()
+    )
+
+
 def write_rustpy(path: Path, count: int) -> None:
     sys.path.insert(0, str(ROOT))
     from telephony_admin.core.excel import Column, Sheet, write_workbook
@@ -166,7 +199,7 @@ def write_rustpy(path: Path, count: int) -> None:
 def child(name: str, count: int) -> None:
     path = OUT / f"writer-{name}.xlsx"
     started = time.perf_counter()
-    globals()[f"write_{name}"](path, count)
+    globals()[f"write_{name.replace('-', '_')}"](path, count)
     seconds = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{seconds:.2f} {rss:.0f} {path.stat().st_size}")
@@ -192,7 +225,9 @@ def check(path: Path, count: int) -> str:
 
 
 def installed(name: str) -> bool:
-    module = {"rustpy": "rustpy_xlsxwriter"}.get(name, name)
+    module = {"rustpy": "rustpy_xlsxwriter", "rustpy-raw": "rustpy_xlsxwriter"}.get(
+        name, name
+    )
     try:
         __import__(module)
     except ImportError:

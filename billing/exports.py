@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -92,10 +93,15 @@ def calls_export_write(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Stream the calls into ``target``; returns the rows written."""
-    [rows] = write_workbook(
-        target, [Sheet(_("Calls"), _columns(), _rows(calls))], progress=progress
-    )
+    """Stream the calls into ``target``; returns the rows written.
+
+    In a transaction: on PostgreSQL the server-side cursor then needs no ``WITH
+    HOLD`` copy of the result (which autocommit would make it build first).
+    """
+    with transaction.atomic():
+        [rows] = write_workbook(
+            target, [Sheet(_("Calls"), _columns(), _rows(calls))], progress=progress
+        )
     return rows
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
 
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from telephony_admin.core.excel import write_table
+from telephony_admin.core.excel import table_sheet, workbook_bytes
 
 from .models import HotlineCall, Service, SwitchboardCall
 
@@ -81,7 +79,6 @@ def traffic(*, period: str, year: int) -> list[TrafficRow]:
 
 def traffic_workbook(*, year: int) -> bytes:
     """An Excel workbook with one sheet per period (R-SWB-5)."""
-    book = Workbook(write_only=True)
     titles = {
         "month": _("By month"),
         "quarter": _("By quarter"),
@@ -94,10 +91,10 @@ def traffic_workbook(*, year: int) -> bytes:
         _("Hotline calls"),
         _("Hotline talk hours"),
     ]
+    sheets = []
     for period in PERIODS:
-        sheet = book.create_sheet(str(titles[period]))
-        write_table(
-            sheet,
+        table = table_sheet(
+            str(titles[period]),
             headers,
             (
                 [
@@ -111,6 +108,5 @@ def traffic_workbook(*, year: int) -> bytes:
             ),
             widths=[14, 18, 22, 16, 20],
         )
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheets.append(table)
+    return workbook_bytes(sheets)

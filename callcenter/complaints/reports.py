@@ -17,9 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 
-from telephony_admin.core.excel import write_table
+from telephony_admin.core.excel import Sheet, table_sheet, workbook_bytes
 from telephony_admin.org.access import Scope, headed_department_ids, scope
 
 from .models import (
@@ -216,12 +215,10 @@ def _rate(stats: TimeStats):
     return stats.rate if stats.rate is not None else ""
 
 
-def report_workbook(report: MonthlyReport) -> Workbook:
+def report_workbook(report: MonthlyReport) -> bytes:
     """The management workbook: summary, volumes, late cases (R-CMP-6)."""
-    book = Workbook(write_only=True)
-    summary = book.create_sheet(pgettext("complaint report sheet", "Summary"))
-    write_table(
-        summary,
+    summary = table_sheet(
+        pgettext("complaint report sheet", "Summary"),
         [_("Figure"), _("Value")],
         [
             (_("Month"), report.month.strftime("%Y-%m")),
@@ -245,7 +242,6 @@ def report_workbook(report: MonthlyReport) -> Workbook:
         ],
         widths=[44, 16],
     )
-    volumes = book.create_sheet(_("Volumes"))
     rows = []
     for title, items in (
         (_("Kind"), report.by_kind),
@@ -255,11 +251,11 @@ def report_workbook(report: MonthlyReport) -> Workbook:
         (_("Satisfaction"), report.satisfaction_counts),
     ):
         rows.extend((title, str(label), count) for label, count in items)
-    write_table(volumes, [_("By"), _("Value"), _("Cases")], rows, widths=[16, 30, 10])
-    _cases_sheet(book, report)
-    late = book.create_sheet(_("Late cases"))
-    write_table(
-        late,
+    volumes = table_sheet(
+        _("Volumes"), [_("By"), _("Value"), _("Cases")], rows, widths=[16, 30, 10]
+    )
+    late = table_sheet(
+        _("Late cases"),
         [_("Number"), _("Customer"), _("Clock"), _("Due at"), _("Met at"), _("Status")],
         [
             (
@@ -274,7 +270,7 @@ def report_workbook(report: MonthlyReport) -> Workbook:
         ],
         widths=[18, 20, 18, 18, 18, 24],
     )
-    return book
+    return workbook_bytes([summary, volumes, _cases_sheet(report), late])
 
 
 def _on_time(clock: SlaClock | None) -> str:
@@ -283,8 +279,7 @@ def _on_time(clock: SlaClock | None) -> str:
     return _("yes") if clock.state == ClockState.MET else _("no")
 
 
-def _cases_sheet(book: Workbook, report: MonthlyReport) -> None:
-    sheet = book.create_sheet(pgettext("sheet of one row per case", "Cases"))
+def _cases_sheet(report: MonthlyReport) -> Sheet:
     headers = [
         _("Number"),
         _("Accepted at"),
@@ -318,7 +313,7 @@ def _cases_sheet(book: Workbook, report: MonthlyReport) -> None:
                 c.get_satisfaction_display() if c.satisfaction else "",
             )
         )
-    write_table(sheet, headers, rows)
+    return table_sheet(pgettext("sheet of one row per case", "Cases"), headers, rows)
 
 
 def _local(moment: datetime | None) -> str:

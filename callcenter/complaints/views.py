@@ -284,5 +284,5 @@ def report_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="complaints-{month:%Y-%m}.xlsx"'
     )
-    reports.report_workbook(data).save(response)
+    response.write(reports.report_workbook(data))
     return response

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from telephony_admin.core.excel import write_table
+from telephony_admin.core.excel import table_sheet, workbook_bytes
 from telephony_admin.org.access import allows, capability_required
 from telephony_admin.org.models import Department
 
@@ -71,8 +68,6 @@ def directory_export(request):
         user=request.user, department_ids=_department_ids(request)
     )
     show_mobiles = allows(request.user, "directory.private_mobile")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Directory"))
     headers = [_("Department"), _("Name"), _("Title"), _("Numbers")]
     if show_mobiles:
         headers.append(_("Private mobile"))
@@ -88,11 +83,11 @@ def directory_export(request):
             if show_mobiles:
                 row.append(entry.private_mobile or "")
             rows.append(row)
-    write_table(sheet, headers, rows, widths=[18, 14, 16, 30, 16][: len(headers)])
-    buffer = BytesIO()
-    workbook.save(buffer)
+    sheet = table_sheet(
+        _("Directory"), headers, rows, widths=[18, 14, 16, 30, 16][: len(headers)]
+    )
     response = HttpResponse(
-        buffer.getvalue(),
+        workbook_bytes([sheet]),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = f"directory-{timezone.localdate():%Y%m%d}.xlsx"

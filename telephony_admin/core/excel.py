@@ -4,17 +4,15 @@ Text that users typed must never become a formula in finance's spreadsheets: a
 string starting with ``= + - @`` (or a tab/CR) is written as an explicit text cell
 with a leading quote.
 
-Two writers:
-
-- ``write_workbook`` streams sheets of any size to a file or buffer with
-  rustpy-xlsxwriter (a binding of rust_xlsxwriter) in its constant-memory mode: rows
-  come from an iterable (a server-side cursor), each row is written and dropped,
-  strings are always text cells (never formulas), money cells are numbers with
-  ``#,##0.00``, dates are dates; headers bold, first row frozen, filter on, columns
-  sized. Chosen by measurement (``bench/xlsx_writers.py``: about 8x openpyxl's
-  write-only mode on the deduction sheet). Every large export uses it.
-- ``write_table`` fills an openpyxl sheet, for the small reports that are still
-  built with openpyxl (same rules).
+Every export of the product writes through ``write_workbook``: it streams sheets of
+any size to a file or buffer with rustpy-xlsxwriter (a binding of rust_xlsxwriter)
+in its constant-memory mode. Rows come from an iterable (a server-side cursor for
+the large ones), each row is written and dropped; strings are always text cells
+(never formulas), money cells are numbers with ``#,##0.00``, dates are dates;
+headers bold, first row frozen, filter on, columns sized. Chosen by measurement
+(``bench/xlsx_writers.py`` and ``bench/README.md``). Small reports build their
+sheets with ``table_sheet`` and ``workbook_bytes``. openpyxl stays for reading
+uploaded workbooks (and the tests read every export back with it).
 """
 
 from __future__ import annotations
@@ -23,13 +21,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from io import BytesIO
 from typing import IO, Any
 
 from django.utils import timezone
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from django.utils.functional import Promise
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
@@ -37,6 +33,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 TEXT, MONEY, NUMBER, DATE, DATETIME = "text", "money", "number", "date", "datetime"
+GENERAL = "general"
 
 
 def safe_value(value: Any) -> Any:
@@ -55,7 +52,9 @@ class Column:
 
     ``kind`` says how values are written: ``text`` (``str()``, formula-safe),
     ``money`` (a number to the fen, ``#,##0.00``), ``number``, ``date`` or
-    ``datetime`` (aware times in the active time zone, Asia/Shanghai).
+    ``datetime`` (aware times in the active time zone, Asia/Shanghai), or
+    ``general`` for a small report's mixed column (text formula-safe, numbers as
+    numbers, a ``Decimal`` as money).
     """
 
     header: str
@@ -83,7 +82,7 @@ def _text(value: Any) -> Any:
 def _money(value: Any) -> float | None:
     """A number to the fen (floats hold every amount of up to 13 digits exactly
     enough for Excel, which computes in binary doubles anyway)."""
-    if value is None:
+    if value is None or value == "":
         return None
     return round(float(value), 2)
 
@@ -112,12 +111,25 @@ def _datetime(value: Any) -> dt.datetime | None:
     return value
 
 
+def _general(value: Any) -> Any:
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, Decimal):
+        return round(float(value), 2)
+    if isinstance(value, dt.datetime | dt.date):
+        return _datetime(value) if isinstance(value, dt.datetime) else value
+    return value
+
+
 CONVERTERS: dict[str, Callable[[Any], Any]] = {
     TEXT: _text,
     MONEY: _money,
     NUMBER: _number,
     DATE: _date,
     DATETIME: _datetime,
+    GENERAL: _general,
 }
 
 
@@ -151,8 +163,10 @@ def _records(
                 record[header] = _text(value)
         for header in money:
             value = record[header]
-            if value is not None:
+            if value is not None and value != "":
                 record[header] = round(float(value), 2)
+            else:
+                record[header] = None
         for header, convert in others:
             record[header] = convert(record[header])
         yield record
@@ -204,41 +218,37 @@ def write_workbook(
     return [c[0] for c in counters]
 
 
-# --- Small openpyxl reports ----------------------------------------------------------
-
-
-def safe_cell(sheet: Worksheet, value: Any, *, money: bool = False, bold: bool = False):
-    """A write-only cell holding ``value`` safely (for ``sheet.append([...])``)."""
-    cell = WriteOnlyCell(sheet, value=safe_value(value))
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-    if money or isinstance(value, Decimal):
-        cell.number_format = MONEY_FORMAT
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def write_table(
-    sheet: Worksheet,
+def table_sheet(
+    name: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
-    widths: Sequence[int] | None = None,
-) -> int:
-    """Headers (bold, frozen, filtered), then rows; sized columns. Returns row count.
+    widths: Sequence[float] | None = None,
+) -> Sheet:
+    """A small report's sheet: the given widths (or twice the header's length);
+    a column of numbers holding a ``Decimal`` is money (``#,##0.00``), any other
+    column ``general`` (text formula-safe, numbers as numbers)."""
+    rows = [list(row) for row in rows]
 
-    Works for normal and write-only sheets (freeze/filter/widths set before rows).
-    """
-    for index, header in enumerate(headers, start=1):
-        width = widths[index - 1] if widths else max(10, len(str(header)) * 2 + 2)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    count = 0
-    sheet.append([safe_cell(sheet, h, bold=True) for h in headers])
-    for row in rows:
-        sheet.append([safe_cell(sheet, v) for v in row])
-        count += 1
-    last = get_column_letter(len(headers))
-    sheet.auto_filter.ref = f"A1:{last}{count + 1}"
-    return count
+    def kind(index: int) -> str:
+        values = [row[index] for row in rows if row[index] not in (None, "")]
+        numbers = all(
+            isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+            for v in values
+        )
+        if values and numbers and any(isinstance(v, Decimal) for v in values):
+            return MONEY
+        return GENERAL
+
+    columns = [
+        Column(str(h), widths[i] if widths else max(10, len(str(h)) * 2 + 2), kind(i))
+        for i, h in enumerate(headers)
+    ]
+    return Sheet(name, columns, rows)
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """A small workbook in memory (a page's download)."""
+    buffer = BytesIO()
+    write_workbook(buffer, sheets)
+    return buffer.getvalue()

@@ -3,10 +3,10 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from telephony_admin.core import config
-from telephony_admin.core.excel import write_table
+from telephony_admin.core.excel import table_sheet, write_workbook
 from telephony_admin.core.models import AuditEvent, Notification
 from telephony_admin.core.services import Message, notify, notify_many
 
@@ -126,11 +126,9 @@ def test_settings_page_rejects_bad_values_and_keeps_input(client, company):
 
 
 def test_excel_cells_never_carry_formulas_from_user_text(tmp_path):
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("t")
-    write_table(ws, ["name", "amount"], [["=SUM(A1:A9)", Decimal("1.50")], ["@x", 2]])
     path = tmp_path / "t.xlsx"
-    wb.save(path)
+    rows = [["=SUM(A1:A9)", Decimal("1.50")], ["@x", 2]]
+    write_workbook(str(path), [table_sheet("t", ["name", "amount"], rows)])
     sheet = load_workbook(path)["t"]
     assert sheet["A2"].data_type == "s" and not str(sheet["A2"].value).startswith("=")
     assert sheet["B2"].value == 1.5 and sheet["B2"].number_format == "#,##0.00"

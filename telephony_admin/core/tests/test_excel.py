@@ -85,3 +85,13 @@ def test_progress_is_reported_while_rows_stream():
         [Sheet("n", [Column("n", kind=NUMBER)], rows)], progress=seen.append, every=10
     )
     assert seen == [10, 20]
+
+
+def test_a_small_reports_decimal_column_is_money_and_blanks_stay_blank():
+    from telephony_admin.core.excel import table_sheet
+
+    rows = [["a", Decimal("1.5"), "=x"], ["b", "", 2]]
+    book, _counts = _write([table_sheet("r", ["k", "amount", "mixed"], rows)])
+    sheet = book["r"]
+    assert sheet["B2"].number_format == "#,##0.00" and sheet["B3"].value is None
+    assert sheet["C2"].value == "'=x" and sheet["C3"].value == 2
