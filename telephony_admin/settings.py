@@ -237,6 +237,8 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="telephony@example.com")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address users reach the site at: e-mails link to it (their links are absolute).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Security -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

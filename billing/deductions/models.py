@@ -496,6 +496,8 @@ class PeriodEvent(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     total = models.DecimalField(_("total deductions"), null=True, **MONEY)
+    #: An export's figures (``workbook.WorkbookFigures``): closing compares them.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

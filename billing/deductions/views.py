@@ -383,6 +383,7 @@ def findings_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "month": params["month"],
             "audit": audit_state(period) if period else None,
+            "closed_message": periods.closed_message(period),
             "can_decide": scope(request.user, "audits.decide") > 0,
         },
     )
@@ -396,12 +397,22 @@ def audit_run_view(request: HttpRequest) -> HttpResponse:
     period = BillingPeriod.objects.filter(month=month).first()
     if period is None:
         messages.error(request, _("No bill was imported for this month."))
-    elif _attempt(request, lambda: audit_request(actor=request.user, period=period)):
-        messages.success(
-            request,
-            _("The audit of %(month)s is queued; this page shows its progress.")
-            % {"month": period},
-        )
+    else:
+        try:
+            queued = audit_request(actor=request.user, period=period)
+        except PermissionRefused:
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if queued:
+                messages.success(
+                    request,
+                    _("The audit of %(month)s is queued; this page shows its progress.")
+                    % {"month": period},
+                )
+            else:  # current: said, not queued
+                messages.info(request, audit_state(period).message)
     return redirect(reverse("deductions:findings") + f"?month={month:%Y-%m}")
 
 
@@ -655,13 +666,17 @@ def closing_view(request: HttpRequest) -> HttpResponse:
     periods_ = list(BillingPeriod.objects.order_by("-month")[:24])
     events = {}
     for event in PeriodEvent.objects.filter(period__in=periods_).select_related(
-        "actor"
+        "actor__employee"
     ):
         events.setdefault(event.period_id, []).append(event)
     for period in periods_:
         period.events = events.get(period.pk, [])
-        period.exported = any(e.action == "exported" for e in period.events)
         period.audit = None if period.is_closed else audit_state(period)
+        period.close_refusal = (
+            periods.close_refusal(period)
+            if not period.is_closed and period.audit.exportable
+            else None
+        )
     return render(
         request,
         "deductions/closing.html",

@@ -10,7 +10,9 @@ cursor, so a month of any size takes the same memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 from typing import IO, Any
@@ -104,18 +106,49 @@ def _columns(lang: str, sheet: int) -> list[Column]:
     ]
 
 
+@dataclass(frozen=True)
+class WorkbookFigures:
+    """What a written workbook deducts: the month's total and a fingerprint of its
+    figures (each person's sums per column, each department's quota and charges).
+    Closing compares the fingerprint of the last export with the month's figures
+    now, so finance never closes on a sheet that no longer holds (R-PRV-4)."""
+
+    total: Decimal
+    fingerprint: str
+
+
+def _fingerprint(people: Iterable, departments: Iterable) -> str:
+    digest = hashlib.sha256()
+    for row in people:
+        amounts = ",".join(str(to_money(row.amounts[c])) for c in COLUMNS)
+        digest.update(f"e{row.employee.pk}:{amounts};".encode())
+    for row in departments:
+        digest.update(f"d{row.department.pk}:{row.quota}:{row.actual};".encode())
+    return digest.hexdigest()
+
+
+def _figures(period: BillingPeriod) -> tuple[list, list]:
+    people = deductions_by_employee_sql(period)
+    return people, statement(period.month, Department.objects.all())
+
+
+def figures_fingerprint(period: BillingPeriod) -> str:
+    """The fingerprint the month's workbook would carry if exported now."""
+    return _fingerprint(*_figures(period))
+
+
 def write_workbook(
     target: str | Any | IO[bytes],
     period: BillingPeriod,
     *,
     lang: str = "zh-hans",
     progress: Callable[[int], None] | None = None,
-) -> Decimal:
+) -> WorkbookFigures:
     """Stream the month's workbook into ``target`` (a path or a binary buffer);
-    returns the month's total deductions (to the fen)."""
+    returns its total deductions (to the fen) and the fingerprint of its figures."""
     lang = lang if lang in SHEETS else "zh-hans"
     with translation.override(lang):
-        people = deductions_by_employee_sql(period)
+        people, departments = _figures(period)
         summary = (
             (
                 row.employee.number,
@@ -126,21 +159,27 @@ def write_workbook(
             )
             for row in people
         )
-        departments = (
-            (r.department.name, r.quota, r.actual, r.saving, r.excess)
-            for r in statement(period.month, Department.objects.all())
-        )
         names = SHEETS[lang]
         write_sheets(
             target,
             [
                 Sheet(names[0], _columns(lang, 0), summary),
-                Sheet(names[1], _columns(lang, 1), departments),
+                Sheet(
+                    names[1],
+                    _columns(lang, 1),
+                    (
+                        (r.department.name, r.quota, r.actual, r.saving, r.excess)
+                        for r in departments
+                    ),
+                ),
                 Sheet(names[2], _columns(lang, 2), detail_rows(period)),
             ],
             progress=progress,
         )
-    return to_money(sum((row.total for row in people), ZERO))
+    return WorkbookFigures(
+        total=to_money(sum((row.total for row in people), ZERO)),
+        fingerprint=_fingerprint(people, departments),
+    )
 
 
 def workbook_bytes(
@@ -148,5 +187,5 @@ def workbook_bytes(
 ) -> tuple[bytes, Decimal]:
     """The workbook in memory (small months, tests)."""
     buffer = BytesIO()
-    total = write_workbook(buffer, period, lang=lang)
-    return buffer.getvalue(), total
+    figures = write_workbook(buffer, period, lang=lang)
+    return buffer.getvalue(), figures.total

@@ -34,6 +34,9 @@ def test_admin_uploads_the_bill_sees_progress_then_the_calls__R_BIL_2(
     assert page.locator("[data-testid=error-count]").inner_text() == "0"
     assert "220.90" in page.locator("[data-testid=total-charge]").inner_text()
 
+    # The finished import leads to the month's audit and to its calls.
+    audit = page.locator("[data-testid=see-audit]").get_attribute("href")
+    assert audit.endswith("/findings/?month=2026-10")
     page.click("[data-testid=see-calls]")
     page.wait_for_url("**/billing/calls/**")
     totals = page.locator("[data-testid=totals]").inner_text()

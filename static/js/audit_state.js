@@ -11,12 +11,22 @@
         .then(function (data) {
           label.textContent = data.label;
           message.textContent = data.message;
+          if (!data.running) {
+            // Finished: show it as such until the page reloads.
+            const done = data.state === "current";
+            label.className = "badge " + (done ? "text-bg-success" : data.state === "failed" ? "text-bg-danger" : "text-bg-warning");
+            if (bar) { bar.parentElement.hidden = true; }
+            const alert = box.closest(".alert");
+            if (alert && done) { alert.classList.replace("alert-warning", "alert-light"); }
+            setTimeout(function () { window.location.reload(); }, 400);
+            return;
+          }
           if (bar) {
             bar.style.width = data.progress + "%";
             bar.textContent = data.progress + "%";
             bar.parentElement.setAttribute("aria-valuenow", data.progress);
           }
-          if (data.running) { setTimeout(poll, 1000); } else { setTimeout(function () { window.location.reload(); }, 400); }
+          setTimeout(poll, 1000);
         })
         .catch(function () { setTimeout(poll, 3000); });
     }

@@ -123,6 +123,15 @@ def _queue_email_sweep() -> None:
         notification_send_emails_task.delay()
 
 
+def absolute_url(url: str) -> str:
+    """A link for outside the site (e-mail): the page's path on ``SITE_URL``."""
+    from django.conf import settings
+
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + "/" + url.lstrip("/")
+
+
 def notification_send_due_emails(*, now: datetime | None = None) -> int:
     """Email every due notification not yet emailed; each is emailed once."""
     from django.conf import settings
@@ -146,7 +155,7 @@ def notification_send_due_emails(*, now: datetime | None = None) -> int:
             send_mail(
                 subject=notification.title,
                 message=notification.body
-                + ("\n\n" + notification.url if notification.url else ""),
+                + ("\n\n" + absolute_url(notification.url) if notification.url else ""),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[notification.recipient.email],
                 fail_silently=True,

@@ -13,6 +13,9 @@ by side (the month's row lock). The portable path in
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
 from django.db import connection
 
@@ -46,7 +49,25 @@ WHERE ({{where}}) AND NOT EXISTS (
 RETURNING employee_id, status
 """
 #: The call's local day and time: the company's calendar, as Django's lookups.
+#: ``tz`` is the zone's name, or its offset when that is the same all over the
+#: month (``fixed_offset``): a fixed offset converts a million times faster.
 LOCAL = "(c.started_at AT TIME ZONE %(tz)s)"
+
+
+def fixed_offset(start: date, until: date) -> timedelta | None:
+    """The company zone's UTC offset if it is one and the same from ``start`` to
+    ``until`` (Asia/Shanghai: since 1991), else None (a daylight-saving change)."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    offsets = {
+        datetime.combine(start + timedelta(days=n), time(12), zone).utcoffset()
+        for n in range((until - start).days + 1)
+    }
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _zone(ctx: RuleContext) -> str | timedelta:
+    offset = fixed_offset(ctx.requests_from, ctx.requests_until)
+    return offset if offset is not None else settings.TIME_ZONE
 
 
 def _insert(
@@ -84,7 +105,7 @@ FROM inserted GROUP BY employee_id"""
         "kind": str(FindingKind.VIOLATION if unambiguous else FindingKind.REVIEW),
         "status": str(FindingStatus.CHARGED if unambiguous else FindingStatus.OPEN),
         "now": ctx.now,
-        "tz": settings.TIME_ZONE,
+        "tz": _zone(ctx),
         "period": ctx.period.pk,
         "multiplier": ctx.multiplier(rule),
         "note": ctx.notes[rule],

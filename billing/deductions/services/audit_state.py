@@ -73,12 +73,15 @@ class AuditState:
                 "month": period
             }
         if self.code == "failed":
+            # The error itself is in the worker's log, not in what users read.
             return _(
-                "The last audit failed: %(error)s. Run the audit again (“Run the audit now”)."
-            ) % {"error": self.job.message}
+                "The last audit did not finish. Administration runs it again "
+                "(“Run the audit now” on the findings page)."
+            )
         return _(
-            "The bill or the audit's inputs changed since the last audit; run the "
-            "audit (“Run the audit now” on the findings page, or manage.py audit_month)."
+            "The bill or the audit's inputs changed since the last audit. "
+            "Administration runs the audit again (“Run the audit now” on the findings "
+            "page)."
         )
 
 

@@ -305,8 +305,9 @@ def notify_finding(person: Employee, count: int, period: BillingPeriod) -> None:
 @transaction.atomic
 def audit_request(
     *, actor, period: BillingPeriod, force: bool = False, after_import: bool = False
-) -> None:
-    """Queue a month's audit as a Celery task (立即稽核, and after each import).
+) -> bool:
+    """Queue a month's audit as a Celery task (立即稽核, and after each import);
+    False when there is nothing to do (the audit is current).
 
     Refused up front, with the reason, for a closed month and while the month's
     audit is already queued or running (not after an import: its audit must follow
@@ -320,17 +321,21 @@ def audit_request(
 
         require(actor, "audits.decide")
     ensure_open(period)
-    if not after_import and audit_state(period).running:
+    state = audit_state(period)
+    if not after_import and state.running:
         raise DeductionError(
             _("The audit of %(month)s is already queued or running.")
             % {"month": period}
         )
+    if not after_import and not force and state.code == "current":
+        return False
     audit_job_update(period.pk, status="queued", actor=actor)
     user = getattr(actor, "user", actor)
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     transaction.on_commit(
         lambda: audit_run_task.delay(period.pk, user_id=user_id, force=force)
     )
+    return True
 
 
 def audit_report(result: AuditResult) -> list[str]:

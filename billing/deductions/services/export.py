@@ -68,9 +68,14 @@ def deductions_export_write(
     with _snapshot():
         deductions_export_check(actor=actor, period=period)
         target = str(target) if isinstance(target, Path) else target
-        total = write_workbook(target, period, lang=lang, progress=progress)
-        export_recorded(actor=actor, period=period, total=total)
-    return total
+        figures = write_workbook(target, period, lang=lang, progress=progress)
+        export_recorded(
+            actor=actor,
+            period=period,
+            total=figures.total,
+            fingerprint=figures.fingerprint,
+        )
+    return figures.total
 
 
 def deductions_export(

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from billing.models import BillingPeriod, PeriodStatus
@@ -51,9 +51,15 @@ def ensure_month_open(day: date) -> None:
     ensure_open(BillingPeriod.objects.filter(month=month_start(day)).first())
 
 
-def export_recorded(*, actor, period: BillingPeriod, total: Decimal) -> PeriodEvent:
+def export_recorded(
+    *, actor, period: BillingPeriod, total: Decimal, fingerprint: str = ""
+) -> PeriodEvent:
     event = PeriodEvent.objects.create(
-        period=period, action=PeriodAction.EXPORTED, actor=_user(actor), total=total
+        period=period,
+        action=PeriodAction.EXPORTED,
+        actor=_user(actor),
+        total=total,
+        fingerprint=fingerprint,
     )
     audit_record(
         actor=actor,
@@ -69,6 +75,33 @@ def _user(actor):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def close_refusal(period: BillingPeriod) -> str | None:
+    """Why the month cannot be closed on its last export, or None (R-PRV-4): it
+    needs an export since it was last reopened whose figures are the month's
+    figures now (a decision, fine or audit since then makes a new export due)."""
+    from ..workbook import figures_fingerprint
+
+    events = PeriodEvent.objects.filter(
+        period=period, action__in=(PeriodAction.EXPORTED, PeriodAction.REOPENED)
+    ).order_by("-at", "-pk")
+    last = events.first()
+    if last is None or last.action != PeriodAction.EXPORTED:
+        return _("Export the deduction workbook of %(month)s before closing it.") % {
+            "month": period
+        }
+    if last.fingerprint != figures_fingerprint(period):
+        return _(
+            "The deductions of %(month)s changed after the workbook was exported at "
+            "%(time)s: export it again, then close the month."
+        ) % {
+            "month": period,
+            "time": formats.date_format(
+                timezone.localtime(last.at), "SHORT_DATETIME_FORMAT"
+            ),
+        }
+    return None
+
+
 @transaction.atomic
 def period_close(*, actor, period: BillingPeriod) -> BillingPeriod:
     """Finance closes a month once its workbook was exported (R-PRV-4)."""
@@ -76,13 +109,9 @@ def period_close(*, actor, period: BillingPeriod) -> BillingPeriod:
     from .audit_state import ensure_audit_current
 
     ensure_audit_current(period)
-    if not PeriodEvent.objects.filter(
-        period=period, action=PeriodAction.EXPORTED
-    ).exists():
-        raise DeductionError(
-            _("Export the deduction workbook of %(month)s before closing it.")
-            % {"month": period}
-        )
+    refusal = close_refusal(period)
+    if refusal:
+        raise DeductionError(refusal)
     changed = BillingPeriod.objects.filter(
         pk=period.pk, status=PeriodStatus.OPEN
     ).update(status=PeriodStatus.CLOSED, closed_at=timezone.now(), closed_by=actor)

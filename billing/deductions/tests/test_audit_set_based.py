@@ -297,3 +297,18 @@ def test_a_months_first_audit_fills_its_own_partition(company, lines):
     make_call(lines["local"], "16877777", at(2026, 10, 14, 10), "3.00", premium)
     audits.audit_run(period_id=period_id)
     assert rows(table) == Violation.objects.filter(period_id=period_id).count() == 3
+
+
+def test_the_zones_fixed_offset_is_used_only_where_it_holds():
+    """The set-based rules convert call times with a fixed offset when the zone
+    keeps one over the month, the zone's name otherwise (same local days)."""
+    from datetime import date, timedelta
+
+    from django.test import override_settings
+
+    from billing.deductions.services.audit_sql import fixed_offset
+
+    assert fixed_offset(date(2026, 9, 24), date(2026, 11, 10)) == timedelta(hours=8)
+    with override_settings(TIME_ZONE="Europe/Berlin"):
+        assert fixed_offset(date(2026, 9, 24), date(2026, 11, 10)) is None
+        assert fixed_offset(date(2026, 11, 1), date(2026, 12, 10)) == timedelta(hours=1)

@@ -241,6 +241,13 @@ def test_run_audit_button_queues_a_task_and_the_page_follows_it(
     assert job.status == AuditRunStatus.DONE and job.created == {"premium": 1}
     status = client.get(reverse("deductions:audit_status") + "?month=2026-10").json()
     assert status["state"] == "current" and not status["running"]
+    # Pressed again with nothing changed: said so, nothing queued.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(
+            reverse("deductions:audit_run"), {"month": "2026-10"}, follow=True
+        )
+    assert "The audit is current" in again.content.decode()
+    assert len(no_worker) == 1
 
 
 def test_run_audit_refused_up_front_for_a_closed_month(
@@ -258,6 +265,12 @@ def test_run_audit_refused_up_front_for_a_closed_month(
     )
     assert "is closed" in page.content.decode()
     assert not no_worker
+    # The findings page says the month is closed; its button is disabled.
+    findings = client.get(reverse("deductions:findings") + "?month=2026-10")
+    html = findings.content.decode()
+    assert 'data-testid="closed"' in html
+    button = html[html.index('data-testid="run-audit"') :].split(">", 1)[0]
+    assert "disabled" in button
 
 
 def test_employees_cannot_queue_an_audit(client, lines, company, no_worker):

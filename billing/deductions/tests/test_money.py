@@ -447,3 +447,41 @@ def test_user_text_never_becomes_a_formula__R_PRV_4(company):
         assert all(c.data_type != "f" for c in cells)
     names = [row[1] for row in book["扣款汇总"].iter_rows(min_row=2)]
     assert ("s", "'=SUM(1,2)") in [(c.data_type, c.value) for c in names]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_closing_needs_an_export_of_the_months_figures_as_they_are__R_PRV_4(
+    company, lines
+):
+    """Finance closes on the sheet it holds: a decision after the export, or a
+    reopening, makes a new export due; an export with the same figures does."""
+    approved_plan(company)
+    call = make_call(
+        lines["local"], "16812345", at(2026, 10, 8, 10), "1.23", CallClass.PREMIUM
+    )
+    make_call(
+        lines["local"], "16812346", at(2026, 10, 9, 10), "2.00", CallClass.PREMIUM
+    )
+    audit_run(period_id=call.period_id)
+    period = call.period
+    finance = company.finance.user
+    deductions_export(actor=finance, period=period)
+    finding = Violation.objects.filter(call=call).get()
+    finding_decide(
+        actor=company.admin.user,
+        finding_id=finding.pk,
+        status=FindingStatus.WAIVED,
+        reason="误拨",
+    )
+    with pytest.raises(DomainError, match="export it again"):
+        periods.period_close(actor=finance, period=period)
+    assert "export it again" in periods.close_refusal(period)
+    deductions_export(actor=finance, period=period)
+    assert periods.close_refusal(period) is None
+    periods.period_close(actor=finance, period=period)
+    periods.period_reopen(actor=company.admin.user, period=period, reason="补录罚款")
+    # Reopened: the export before it no longer counts, even with the same figures.
+    with pytest.raises(DomainError, match="Export the deduction workbook"):
+        periods.period_close(actor=finance, period=period)
+    deductions_export(actor=finance, period=period)
+    periods.period_close(actor=finance, period=period)

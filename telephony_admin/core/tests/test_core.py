@@ -35,9 +35,16 @@ def test_notify_creates_bell_entries_and_email(
     c.employee.user.email = "zhang@example.com"
     c.employee.user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[c.employee, c.employee.user, None], title="Hello", body="b")
+        notify(
+            recipients=[c.employee, c.employee.user, None],
+            title="Hello",
+            body="b",
+            url="/complaints/7/",
+        )
     assert Notification.objects.filter(recipient=c.employee.user).count() == 1
     assert [m.to for m in mail.outbox] == [["zhang@example.com"]]
+    # The e-mail's link works outside the site: it is absolute (SITE_URL).
+    assert mail.outbox[0].body.endswith("\n\nhttp://127.0.0.1:8000/complaints/7/")
 
 
 def test_notify_many_sends_every_message_in_one_insert(
