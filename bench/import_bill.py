@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/import_bill.py [--rows 1000000] [--keep]
 
-1. generates the bill with bench/make_bill.py (a copy of ../shared/samples/make_bill.py)
+1. generates the bill with bench/make_bill.py (the sample bill generator)
    in a separate process, cached under var/bench/;
 2. creates a scratch database ``telephony_bench`` (dropped first), migrates it and makes
    the 50 lines of the bill in the directory so every call is attributed;

@@ -34,7 +34,8 @@ class Scope(IntEnum):
 A, D, O = Scope.ALL, Scope.DEPT, Scope.OWN  # noqa: E741
 EVERYONE = dict.fromkeys(Role, A)
 
-# Mirrors ../shared/domain/roles.md. Keys are "<area>.<verb>".
+# The roles' capabilities and their scope (own, department, all). Keys are
+# "<area>.<verb>".
 CAPABILITIES: dict[str, dict[Role, Scope]] = {
     "org.edit": {Role.ADMIN: A},
     "settings.edit": {Role.ADMIN: A},
