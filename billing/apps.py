@@ -9,13 +9,10 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from telephony_admin.core.exports import export_kind_register
 
-        from . import (
-            conf,  # noqa: F401  (registers the billing settings)
-            exports,
-        )
+        from . import conf  # noqa: F401  (registers the billing settings)
 
         export_kind_register(
-            key=exports.EXPORT_KIND,
+            key="calls",  # billing.exports.EXPORT_KIND
             capability="calls.view",
-            write=exports.calls_export_job_write,
+            write="billing.exports.calls_export_job_write",
         )

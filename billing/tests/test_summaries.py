@@ -185,3 +185,12 @@ class _Form:
 
     def __init__(self, call):
         self.initial = {"period": call.period_id}
+
+
+def test_the_call_export_kind_is_registered_by_name():
+    """billing registers its export writer by dotted path (not imported at start)."""
+    from billing import exports
+    from telephony_admin.core.exports import KINDS
+
+    kind = KINDS[exports.EXPORT_KIND]
+    assert kind.writer == "billing.exports.calls_export_job_write"

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from telephony_admin.errors import DomainError
 from telephony_admin.org.access import Scope, require, scope
@@ -43,13 +44,21 @@ Writer = Callable[[ExportJob, Path, Callable[[int], None]], int]
 class ExportKind:
     key: str
     capability: str
-    write: Writer
+    #: The writer, or its dotted path (imported when a job runs: an app's export
+    #: code and its spreadsheet library stay out of every process's start).
+    writer: Writer | str
+
+    def write(self, job: ExportJob, path: Path, progress: Callable[[int], None]):
+        writer = self.writer
+        if isinstance(writer, str):
+            writer = import_string(writer)
+        return writer(job, path, progress)
 
 
 KINDS: dict[str, ExportKind] = {}
 
 
-def export_kind_register(*, key: str, capability: str, write: Writer) -> None:
+def export_kind_register(*, key: str, capability: str, write: Writer | str) -> None:
     KINDS[key] = ExportKind(key, capability, write)
 
 

@@ -254,11 +254,8 @@ def audit_month_run(*, period_id: int, actor=None, force: bool = False) -> Audit
     nothing changed does no work."""
     period = BillingPeriod.objects.get(pk=period_id)
     if not force and audit_state(period).code == "current":
-        audit_job_update(
-            period_id,
-            status="done",
-            message=_("Nothing changed since the last audit."),
-        )
+        # Nothing to record either: the job is done and the month current (and a
+        # command that finds it so starts and ends in a second).
         return AuditResult(period=period, skipped=True)
     audit_job_update(period_id, status="running", actor=actor)
     try:
