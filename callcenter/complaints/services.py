@@ -31,6 +31,7 @@ from telephony_admin.org.models import Department
 from . import permissions as perm
 from . import sla
 from .errors import ComplaintError, TransitionRefused
+from .handoffs import handoff_notify
 from .models import (
     ClockKind,
     Complaint,
@@ -130,6 +131,8 @@ def _transition(
         target=complaint,
         details={"to": to_status, **(details or {})},
     )
+    # Whoever now holds the case hears of it (in the app and by e-mail).
+    handoff_notify(complaint=complaint, action=action, actor=actor)
     return complaint
 
 
