@@ -144,8 +144,11 @@ class SolveForm(NoteForm):
     solution = forms.CharField(
         label=_("Solution"), widget=forms.Textarea(attrs=TEXTAREA)
     )
+    return_now = forms.BooleanField(
+        label=_("Return it to customer service now"), required=False, initial=True
+    )
 
-    field_order = ["findings", "solution", "note"]
+    field_order = ["findings", "solution", "note", "return_now"]
 
 
 class TellResultForm(NoteForm):

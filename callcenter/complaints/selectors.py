@@ -29,6 +29,7 @@ QUEUES = {
     "overdue": gettext_lazy("Overdue"),
     "today": gettext_lazy("Due today"),
     "callback": gettext_lazy("Waiting for callback"),
+    "sign_off": gettext_lazy("Awaiting sign-off"),
     "all": gettext_lazy("All cases"),
 }
 
@@ -77,6 +78,8 @@ def complaint_queue(*, user, queue: str, now: datetime | None = None) -> QuerySe
         )
     elif queue == "callback":
         qs = qs.filter(status=Status.CUSTOMER_TOLD)
+    elif queue == "sign_off":  # 待签字: the customer-service head's (R-CMP-5)
+        qs = qs.filter(status=Status.CALLBACK_DONE)
     return _with_clocks(qs)
 
 

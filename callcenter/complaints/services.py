@@ -417,14 +417,16 @@ def complaint_solve(
     findings: str,
     solution: str,
     note: str = "",
+    return_now: bool = False,
     now: datetime | None = None,
 ) -> Complaint:
-    """The department records its findings and solution (R-CMP-4)."""
+    """The department records its findings and solution (R-CMP-4), and with
+    ``return_now`` returns the case to customer service in the same step."""
     complaint = _load(complaint_id, lock=True)
     perm.require_department_side(user, complaint)
     if complaint.serious:
         perm.require_department_manager(user, complaint)
-    return _transition(
+    complaint = _transition(
         complaint=complaint,
         action="solve",
         event=EventAction.SOLVED,
@@ -434,6 +436,9 @@ def complaint_solve(
         findings=findings,
         solution=solution,
     )
+    if return_now:
+        complaint = complaint_return(user=user, complaint_id=complaint.pk, now=now)
+    return complaint
 
 
 @transaction.atomic

@@ -45,9 +45,9 @@ def test_complaint_from_intake_to_closure_and_report__R_CMP_4_R_CMP_5_R_CMP_6(
     page.wait_for_selector("[data-testid=complaint-status][data-status=verified]")
     page.fill("#id_solve-findings", "交换机权限缺失")
     page.fill("#id_solve-solution", "已开通国内长途")
+    # Solved and returned to customer service in one step (the box is ticked).
+    assert page.is_checked("#id_solve-return_now")
     page.click("[data-testid=submit-solve]")
-    page.wait_for_selector("[data-testid=complaint-status][data-status=solved]")
-    page.click("[data-testid=submit-return]")
     page.wait_for_selector("[data-testid=complaint-status][data-status=returned]")
 
     as_user("cs_agent")

@@ -473,3 +473,45 @@ def test_callback_satisfaction_choices_are_labelled():
             str(label) for _, label in CallbackForm().fields["satisfaction"].choices
         ]
     assert labels == ["非常满意", "满意", "一般", "不满意", "非常不满意"]
+
+
+def test_solve_and_return_in_one_step_then_the_sign_off_queue__R_CMP_4_R_CMP_5(
+    client, company
+):
+    """The handler records the solution and returns the case at once; after the
+    callback the case waits in the customer-service head's 待签字 queue."""
+    from callcenter.complaints import services as s
+
+    now = at(2026, 3, 2, 10, 30)
+    complaint = register(company, accepted_at=at(2026, 3, 2, 10, 0))
+    with time_machine.travel(now, tick=False):
+        s.complaint_send(
+            user=company.cs_agent.user,
+            complaint_id=complaint.pk,
+            department_id=company.dept_sales.pk,
+        )
+        s.complaint_verify(
+            user=company.handler.user,
+            complaint_id=complaint.pk,
+            founded=True,
+            explanation="属实",
+        )
+        login(client, company.handler)
+        post_step(
+            client,
+            complaint,
+            "solve",
+            {"findings": "交换机未开通", "solution": "已开通", "return_now": "on"},
+        )
+        complaint.refresh_from_db()
+        assert complaint.status == Status.RETURNED
+        s.complaint_tell_result(
+            user=company.cs_agent.user, complaint_id=complaint.pk, result="已开通"
+        )
+        s.complaint_callback(
+            user=company.cs_agent.user, complaint_id=complaint.pk, satisfaction=4
+        )
+        login(client, company.head_cs)
+        page = client.get(reverse("complaints:queue") + "?queue=sign_off")
+    assert page.context["queue"] == "sign_off"
+    assert [c.pk for c in page.context["page"].object_list] == [complaint.pk]
