@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -36,6 +37,7 @@ from .models import (
     DepartmentQuota,
     FindingStatus,
     Fine,
+    PeriodAction,
     PeriodEvent,
     PrivateCallRegistration,
     QuotaOverride,
@@ -721,10 +723,12 @@ def export_view(request: HttpRequest, month: str) -> HttpResponse:
     return response
 
 
-@require_POST
 @capability_required("period.close")
 def close_view(request: HttpRequest, month: str) -> HttpResponse:
+    """GET: what closing will lock (month, totals, people), to confirm; POST: close."""
     period = _period(month)
+    if request.method != "POST":
+        return render(request, "deductions/close_confirm.html", _close_summary(period))
     if _attempt(
         request, lambda: periods.period_close(actor=request.user, period=period)
     ):
@@ -732,6 +736,34 @@ def close_view(request: HttpRequest, month: str) -> HttpResponse:
             request, _("%(month)s is closed and locked.") % {"month": period}
         )
     return redirect("deductions:closing")
+
+
+def _close_summary(period: BillingPeriod) -> dict:
+    from .sheet_rows import deductions_by_employee_sql
+
+    people = deductions_by_employee_sql(period)
+    departments = selectors.statement(period.month, Department.objects.all())
+    last_export = (
+        PeriodEvent.objects.filter(period=period, action=PeriodAction.EXPORTED)
+        .select_related("actor__employee")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    refusal = None
+    if not period.is_closed:
+        state = audit_state(period)
+        refusal = (
+            state.message if not state.exportable else periods.close_refusal(period)
+        )
+    return {
+        "period": period,
+        "people": len(people),
+        "total": sum((row.total for row in people), Decimal(0)),
+        "departments": len(departments),
+        "actual": sum((row.actual for row in departments), Decimal(0)),
+        "last_export": last_export,
+        "refusal": refusal,
+    }
 
 
 @require_POST

@@ -303,3 +303,36 @@ def test_closing_button_says_why_the_audit_blocks_it_before_asking_for_an_export
     assert "disabled" in close
     assert audit_state(period).message in close
     assert "Export the workbook first" not in close
+
+
+def test_closing_asks_for_confirmation_showing_what_it_locks__R_PRV_4(
+    client, lines, company, no_worker
+):
+    """The close button leads to a confirmation: the month, its total deductions,
+    the people and the last export; the confirmation closes it."""
+    from .factories import make_call
+
+    call = make_call(
+        lines["local"], "16812345", at(2026, 10, 8, 10), "1.00", CallClass.PREMIUM
+    )
+    audit_run(period_id=call.period_id)
+    deductions_export(actor=company.finance.user, period=call.period)
+    client.force_login(company.finance.user)
+    closing = client.get(reverse("deductions:closing")).content.decode()
+    url = reverse("deductions:close", args=["2026-10"])
+    assert f'href="{url}" data-testid="close"' in closing
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "5.00" in html  # 5 x the premium call's charge
+    assert page.context["people"] == 1
+    assert page.context["refusal"] is None
+    assert 'data-testid="confirm-close"' in html
+    call.period.refresh_from_db()
+    assert not call.period.is_closed  # looking closes nothing
+    client.post(url)
+    call.period.refresh_from_db()
+    assert call.period.is_closed
+    # Employees cannot even look.
+    client.force_login(company.employee.user)
+    assert client.get(url).status_code == 403
