@@ -143,6 +143,9 @@ def test_finance_downloads_workbook_and_closes_then_import_refused(
     page.reload()
     row = page.locator("tr[data-month='2026-10']")
     row.get_by_test_id("close").click()
+    # A confirmation shows what closing locks; confirming closes.
+    page.get_by_test_id("close-summary").wait_for()
+    page.get_by_test_id("confirm-close").click()
     page.wait_for_selector("tr[data-month='2026-10'] .bi-lock")
     with pytest.raises(PeriodClosed):
         bill_import_create(
