@@ -382,6 +382,16 @@ def test_class_history_shows_who_when_why_approval_effective__R_EXT_4(client, wo
     assert "2026-10-12 10:00" in history  # recorded at, effective from
     assert "Beijing customers" in history  # why
     assert f"#{world.app.approval_id}" in history
+    # The class columns say which class: 原权限 / 新权限, not 开始 / 结束.
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        page = client.get(
+            reverse("extensions:line_detail", args=[world.line.pk]),
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        ).content.decode()
+    head = page.split('data-testid="class-history"')[1].split("</thead>")[0]
+    assert "原权限" in head and "新权限" in head
 
 
 def test_head_of_other_department_cannot_act_by_post__R_ORG_3(client, world):
