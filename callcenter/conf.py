@@ -11,7 +11,7 @@ config.register(
     "callcenter.message_return_minutes",
     120,
     _("Messages and missed calls: return within (minutes, wall clock)"),
-    _("R-SWB-3: a message or missed call is returned within 2 hours."),
+    _("a message or missed call is returned within 2 hours."),
 )
 config.register(
     "callcenter.message_reminder_minutes",
@@ -22,7 +22,7 @@ config.register(
     "callcenter.switchboard_day_start",
     time(8, 0),
     _("Switchboard staffed from (roster coverage)"),
-    _("R-SWB-4: the roster must cover the switchboard from this time."),
+    _("the roster must cover the switchboard from this time."),
 )
 config.register(
     "callcenter.switchboard_day_end",
@@ -44,23 +44,23 @@ config.register(
     "callcenter.hotline_quiet_minutes",
     120,
     _("Hotline: ask for a test dial after this much quiet service time (minutes)"),
-    _("R-HOT-5: if no call has come for a long time, an agent test-dials the line."),
+    _("if no call has come for a long time, an agent test-dials the line."),
 )
 config.register(
     "callcenter.hotline_late_entry_minutes",
     30,
     _("Hotline: a call logged this many minutes after it started is marked late"),
-    _("R-HOT-3: calls outside service hours are always marked as entered afterwards."),
+    _("calls outside service hours are always marked as entered afterwards."),
 )
 config.register(
     "callcenter.answer_rate_target",
     Decimal("85"),
     _("Hotline: answer-rate target (%)"),
-    _("R-HOT-6: answered calls / offered calls above this share."),
+    _("answered calls / offered calls above this share."),
 )
 config.register(
     "callcenter.technical_contact",
     "",
     _("Hotline faults: technical contact (employee number)"),
-    _("R-HOT-5: this employee is told of every fault of the 400 line."),
+    _("this employee is told of every fault of the 400 line."),
 )

@@ -150,7 +150,7 @@ class SwitchboardCall(LoggedCall):
     private_info_requested = models.BooleanField(
         _("asked for private information"),
         default=False,
-        help_text=_("The caller asked for a mobile number or address (R-SWB-6)."),
+        help_text=_("The caller asked for a mobile number or address."),
     )
 
     class Meta(LoggedCall.Meta):
@@ -274,7 +274,7 @@ class Shift(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="delegate_shifts",
-        help_text=_("Takes over when the agent on duty is away (R-HOT-4)."),
+        help_text=_("Takes over when the agent on duty is away."),
     )
     away_since = models.DateTimeField(_("away since"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -371,9 +371,7 @@ def hotline_call_log(
             _("A call cannot start in the future."), field="started_at"
         )
     if outcome == Outcome.ANSWERED and not content.strip():
-        raise CallcenterError(
-            _("Write down what the caller said (R-HOT-3)."), field="content"
-        )
+        raise CallcenterError(_("Write down what the caller said."), field="content")
     agent = agent or employee_of(actor)
     in_hours = is_working_time(started_at)
     late_after = timedelta(minutes=config.get("callcenter.hotline_late_entry_minutes"))

@@ -167,7 +167,7 @@ def _call_summary(call: SwitchboardCall) -> str:
             "outcome": call.get_outcome_display(),
         }
     if call.private_info_requested:
-        text += " " + _("Request for private information refused (R-SWB-6).")
+        text += " " + _("Request for private information refused.")
     return text
 
 

@@ -9,34 +9,34 @@ config.register(
     "extensions.default_local_lines",
     1,
     _("Local lines per department (default limit)"),
-    _("R-EXT-3. A department's own limit, if set, takes precedence."),
+    _("A department's own limit, if set, takes precedence."),
 )
 config.register(
     "extensions.default_long_distance_lines",
     1,
     _("Long-distance lines per department (default limit)"),
-    _("R-EXT-3. Counts domestic long-distance and international lines."),
+    _("Counts domestic long-distance and international lines."),
 )
 # R-LD-2: an urgent call placed before approval must be approved within 3 days.
 config.register(
     "extensions.ld_urgent_completion_days",
     3,
     _("Days to complete the approval of an urgent long-distance call"),
-    _("R-LD-2. Calendar days; past them the request lapses and is charged double."),
+    _("Calendar days; past them the request lapses and is charged double."),
 )
 # R-LD-3: carriers' IP prefixes for cheaper long distance.
 config.register(
     "extensions.ip_prefixes",
     ["17909", "17951", "17911"],
     _("IP prefixes for long distance"),
-    _("R-LD-3. Comma-separated; shown on long-distance requests."),
+    _("Comma-separated; shown on long-distance requests."),
 )
 # R-EXT-5: the administration head signs equipment requests after the manager.
 config.register(
     "extensions.administration_department_code",
     "ADM",
     _("Code of the administration department"),
-    _("R-EXT-5. Its head signs equipment requests."),
+    _("Its head signs equipment requests."),
 )
 config.register(
     "extensions.directory_max_results",

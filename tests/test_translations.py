@@ -41,3 +41,29 @@ def test_a_closed_month_reads_as_closed_books_not_as_a_closed_ticket():
         assert str(PeriodAction.CLOSED.label) == "已关账"
     with translation.override("en"):
         assert str(PeriodStatus.CLOSED.label) == "Closed"
+
+
+def test_no_rule_id_in_text_users_read():
+    """Rule IDs (R-BIL-5 ...) stay in code, tests and docs: no catalogue entry, in
+    either language, and no template text outside comments shows one (issue 15)."""
+    import re
+    from pathlib import Path
+
+    import polib
+
+    root = Path(__file__).resolve().parent.parent
+    rule_id = re.compile(r"R-[A-Z]{2,4}-\d")
+    found = []
+    for po in root.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"):
+        if ".venv" in po.parts:
+            continue
+        for entry in polib.pofile(str(po)):
+            if rule_id.search(entry.msgid + entry.msgstr):
+                found.append(f"{po.relative_to(root)}: {entry.msgid[:60]}")
+    comment = re.compile(r"{#.*?#}|{% comment %}.*?{% endcomment %}", re.S)
+    for template in root.glob("**/templates/**/*.html"):
+        if ".venv" in template.parts:
+            continue
+        if rule_id.search(comment.sub("", template.read_text())):
+            found.append(str(template.relative_to(root)))
+    assert not found, found

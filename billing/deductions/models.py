@@ -189,15 +189,15 @@ class QuotaAlert(models.Model):
 
 
 class Rule(models.TextChoices):
-    PREMIUM = "premium", _("Premium number (R-BIL-5)")
-    LD_UNAUTHORISED = "ld_unauthorised", _("Long distance without right (R-LD-4)")
-    LD_LAPSED = "ld_lapsed", _("Lapsed urgent long distance (R-LD-2)")
-    PRIVATE_UNREGISTERED = "private", _("Unregistered private call (R-PRV-3)")
-    NO_IP_PREFIX = "no_ip", _("Long distance without IP prefix (R-LD-3)")
+    PREMIUM = "premium", _("Premium number")  # R-BIL-5
+    LD_UNAUTHORISED = "ld_unauthorised", _("Long distance without right")  # R-LD-4
+    LD_LAPSED = "ld_lapsed", _("Lapsed urgent long distance")  # R-LD-2
+    PRIVATE_UNREGISTERED = "private", _("Unregistered private call")  # R-PRV-3
+    NO_IP_PREFIX = "no_ip", _("Long distance without IP prefix")  # R-LD-3
     NIGHT_WEEKEND = "night", _("Night or weekend call")
     LONG_CALL = "long", _("Very long call")
     REPEATED = "repeated", _("Repeated calls to one number")
-    HOTLINE_OUTBOUND = "hotline_out", _("Outgoing call from the 400 line (R-HOT-1)")
+    HOTLINE_OUTBOUND = "hotline_out", _("Outgoing call from the 400 line")  # R-HOT-1
 
 
 #: Rules whose findings are charged unless waived; the others are review flags.

@@ -526,9 +526,7 @@ def mark_private_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, call_id=call.pk, reason=form.cleaned_data["reason"]
             ),
         ):
-            messages.success(
-                request, _("The call is charged to the department head (R-PRV-3).")
-            )
+            messages.success(request, _("The call is charged to the department head."))
     else:
         messages.error(request, _("Give the reason."))
     target = reverse("deductions:department", args=[call.department_id or 0])

@@ -16,7 +16,7 @@ config.register(
     "complaints.first_reply_basis",
     "service",
     _("Complaints: first-reply clock basis"),
-    _("“service” counts service hours only (R-HOT-2); “wall” counts every hour."),
+    _("“service” counts service hours only; “wall” counts every hour."),
 )
 # Each clock kind has its own basis (issue 6: "per-clock setting").
 config.register(
@@ -24,7 +24,7 @@ config.register(
     "service",
     _("Complaints: resolution clocks basis"),
     _(
-        "“service” counts working days as service time (R-CMP-3); “wall” counts "
+        "“service” counts working days as service time; “wall” counts "
         "each day as 24 hours."
     ),
 )
@@ -32,7 +32,7 @@ config.register(
     "complaints.answer_basis",
     "wall",
     _("Complaints: consultation and query answer clock basis"),
-    _("“wall” counts every second (R-CMP-2); “service” counts service hours only."),
+    _("“wall” counts every second; “service” counts service hours only."),
 )
 # R-CMP-2: a consultation is answered at once, a query within 1 minute.
 config.register(

@@ -129,7 +129,7 @@ def application_new(request):
             "title": _("Apply for a class of service or feature"),
             "intro": _(
                 "Department head first, then administration; the line changes only "
-                "after the last approval (R-EXT-4)."
+                "after the last approval."
             ),
         },
     )
@@ -241,7 +241,7 @@ def equipment_new(request):
             "title": _("Request new phones"),
             "intro": _(
                 "Approved by the department manager, the administration head and the "
-                "general manager, in that order (R-EXT-5)."
+                "general manager, in that order."
             ),
         },
     )

@@ -182,9 +182,9 @@ def line_class(request, pk: int):
         {
             "form": form,
             "title": _("Lower the class of line %(number)s") % {"number": line.number},
-            "intro": _(
-                "A higher class or a new paid feature needs a permission application "
-                "(R-EXT-4); here administration can only lower or remove."
+            "intro": _(  # R-EXT-4
+                "A higher class or a new paid feature needs a permission application; "
+                "here administration can only lower or remove."
             ),
         },
     )

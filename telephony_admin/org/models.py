@@ -129,7 +129,7 @@ class Employee(models.Model):
         _("private mobile"),
         max_length=30,
         blank=True,
-        help_text=_("Visible to administration and the employee only (R-SWB-6)."),
+        help_text=_("Visible to administration and the employee only."),
     )
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)

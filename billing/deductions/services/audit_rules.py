@@ -123,13 +123,13 @@ class RuleContext:
             requests_from=period.month - timedelta(days=7),
             requests_until=period.month + timedelta(days=40),
             notes={
-                Rule.PREMIUM: _("Premium voice-information number (R-BIL-5)"),
-                Rule.LD_LAPSED: _("Urgent request %(pk)s not approved in time (R-LD-2)")
+                Rule.PREMIUM: _("Premium voice-information number"),
+                Rule.LD_LAPSED: _("Urgent request %(pk)s not approved in time")
                 % {"pk": LAPSED_PK},
                 Rule.LD_UNAUTHORISED: _(
-                    "Line not allowed this call and no approved request (R-LD-4)"
+                    "Line not allowed this call and no approved request"
                 ),
-                Rule.NO_IP_PREFIX: _("No IP prefix (R-LD-3)"),
+                Rule.NO_IP_PREFIX: _("No IP prefix"),
                 Rule.NIGHT_WEEKEND: _("Outside working time"),
                 Rule.LONG_CALL: _("%(minutes)s minutes or longer")
                 % {"minutes": minutes},

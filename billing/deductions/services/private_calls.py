@@ -1,4 +1,4 @@
-"""Private calls (私人电话): registration with the head's consent (R-PRV-1), matching
+"""Private calls (私人电话): registration with the head's consent, matching
 to the bill after import and charging the caller (R-PRV-2)."""
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def _waive_consented_long_distance(call_ids: list[int], *, actor=None) -> int:
     Violation.objects.filter(pk__in=waived).update(
         status=FindingStatus.WAIVED,
         decided_at=timezone.now(),
-        decision_reason=_("Private call registered with the head's consent (R-PRV-1)"),
+        decision_reason=_("Private call registered with the head's consent"),
     )
     finding_totals_touch(touched)
     audit_record(
@@ -261,7 +261,7 @@ def private_calls_match(*, period: BillingPeriod) -> int:
     touched = list(marked.only("pk", "period_id", "rule", "department_id"))
     marked.update(
         status=FindingStatus.DISMISSED,
-        decision_reason=_("Registered by the caller (R-PRV-2)"),
+        decision_reason=_("Registered by the caller"),
     )
     finding_totals_touch(touched)
     _waive_consented_long_distance([r.call_id for r in matched])

@@ -165,7 +165,7 @@ def test_audit_month_prints_findings_per_rule_and_a_rerun_does_nothing(
     out = io.StringIO()
     call_command("audit_month", "--period", "2026-10", stdout=out)
     text = out.getvalue()
-    assert "2 new findings" in text and "R-BIL-5" in text
+    assert "2 new findings" in text and "Premium number: 2" in text
     again = io.StringIO()
     call_command("audit_month", "--period", "2026-10", stdout=again)
     assert "nothing changed" in again.getvalue()
