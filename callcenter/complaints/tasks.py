@@ -9,3 +9,11 @@ from .sla import sla_sweep
 def sla_sweep_task() -> int:
     """Every minute (see ``schedule.py``): warnings and breaches due now (R-CMP-3)."""
     return sla_sweep()
+
+
+@shared_task(ignore_result=True)
+def result_email_send_task(event_id: int) -> bool:
+    """The result e-mailed to the customer, after the step committed."""
+    from .mailing import result_email_send
+
+    return result_email_send(event_id)

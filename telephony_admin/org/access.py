@@ -89,6 +89,7 @@ CAPABILITIES: dict[str, dict[Role, Scope]] = {
         Role.HANDLER: D,
     },
     "complaints.sign_off": {Role.CS_HEAD: A},
+    "complaints.templates": {Role.ADMIN: A},  # reply templates (issue 15)
     "complaints.report": {
         Role.ADMIN: A,
         Role.DEPT_HEAD: D,
