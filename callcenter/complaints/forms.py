@@ -169,8 +169,13 @@ class TellResultForm(TemplatePickMixin, NoteForm):
     send_email = forms.BooleanField(
         label=_("Also e-mail this text to the customer"), required=False
     )
+    email = forms.EmailField(
+        label=_("Customer e-mail"),
+        required=False,
+        help_text=_("Fill in only if the customer gives a new address now."),
+    )
 
-    field_order = ["result", "channel", "send_email", "note"]
+    field_order = ["result", "channel", "send_email", "email", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

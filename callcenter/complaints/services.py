@@ -473,14 +473,21 @@ def complaint_tell_result(
     note: str = "",
     template=None,
     send_email: bool = False,
+    email: str = "",
     now: datetime | None = None,
 ) -> Complaint:
     """The agent tells the customer the result; the resolution clocks stop. With
     ``send_email`` the text also goes to the customer's e-mail address (refused
-    when they gave none), recorded in the history and sent after commit."""
+    when they gave none), recorded in the history and sent after commit; ``email``
+    is an address the customer gives now (kept on the case)."""
     complaint = _load(complaint_id, lock=True)
     perm.require_customer_service(user)
     _check_state(complaint, "tell_result")
+    details = {"template": template.name} if template else {}
+    email = email.strip()
+    if email and email != complaint.email:
+        details["email"] = {"from": complaint.email, "to": email}
+        complaint.email = email
     if send_email:
         mailing.ensure_can_email(complaint)
     actor, now = _actor(user), _now(now)
@@ -498,8 +505,9 @@ def complaint_tell_result(
         now=now,
         internal_note=note,
         customer_text=result,
-        details={"template": template.name} if template else None,
+        details=details,
         result_text=result,
+        email=complaint.email,
     )
     if send_email:
         mailing.result_email_queue(

@@ -320,3 +320,29 @@ def test_intake_records_the_customer_e_mail(client, company):
     from callcenter.complaints.models import Complaint
 
     assert Complaint.objects.get().email == "zhao@example.com"
+
+
+@pytest.mark.usefixtures("cal")
+@time_machine.travel(NOW, tick=False)
+def test_an_address_given_when_told_is_kept_and_used(
+    client, company, django_capture_on_commit_callbacks
+):
+    complaint = _returned(company)
+    client.force_login(company.cs_agent.user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("complaints:act", args=[complaint.pk, "tell_result"]),
+            {
+                "tell_result-result": "已开通",
+                "tell_result-channel": "phone",
+                "tell_result-send_email": "on",
+                "tell_result-email": "new@example.com",
+            },
+        )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.email == "new@example.com"
+    assert [m.to for m in mail.outbox] == [["new@example.com"]]
+    event = complaint.events.get(action=EventAction.CUSTOMER_TOLD)
+    assert event.details["email"] == {"from": "", "to": "new@example.com"}
