@@ -110,8 +110,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             "follow_ups": open_follow_ups(user=request.user),
             "can_create": perm.is_customer_service(request.user),
             "cases_filter": bool(cases),
+            # The bulk route shows when the page lists a complaint to send.
             "send_departments": Department.objects.order_by("code")
             if perm.is_customer_service(request.user)
+            and any(
+                c.status == Status.REGISTERED and c.kind == Kind.COMPLAINT
+                for c in page.object_list
+            )
             else [],
         },
     )

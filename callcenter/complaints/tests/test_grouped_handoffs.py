@@ -239,3 +239,6 @@ def test_the_queue_page_sends_the_ticked_cases(client, company):
     )
     assert response.status_code == 302
     assert [n.title for n in notes(c.head_sales)] == ["2 complaints handed to you"]
+    # Nothing left to send: the page no longer offers the bulk route.
+    page = client.get(reverse("complaints:queue") + "?queue=mine")
+    assert 'data-testid="bulk-send"' not in page.content.decode()
