@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import printing, views
 
 app_name = "complaints"
 urlpatterns = [
@@ -12,5 +12,11 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/attach/", views.attach, name="attach"),
+    path(
+        "<int:pk>/print/registration/",
+        printing.registration_print,
+        name="print_registration",
+    ),
+    path("<int:pk>/print/handling/", printing.handling_print, name="print_handling"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]
