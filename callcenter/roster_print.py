@@ -78,8 +78,8 @@ def handover_print(request: HttpRequest, pk: int) -> HttpResponse:
             number=handover.pk,
             back_url=reverse("callcenter:roster") + f"?week={week:%Y-%m-%d}",
             signatures=[
-                Signature(_("Handed over by"), handover.from_employee.name),
-                Signature(_("Taken over by"), handover.to_employee.name),
+                Signature(_("Shift handed over by"), handover.from_employee.name),
+                Signature(_("Shift taken over by"), handover.to_employee.name),
             ],
             handover=handover,
         ),

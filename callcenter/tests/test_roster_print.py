@@ -80,7 +80,7 @@ def test_handover_record_prints_both_sides_and_is_refused_to_others__R_HOT_4(
     html = client.get(url).content.decode()
     assert "Shift handover record" in html and "客户回电待处理" in html
     assert html.count('data-testid="signature"') == 2
-    assert "Handed over by" in html and "Taken over by" in html
+    assert "Shift handed over by" in html and "Shift taken over by" in html
     # Someone else's handover: the operator, an employee, a head of sales: 404.
     for person in (company.operator, company.employee, company.head_sales):
         client.force_login(person.user)
