@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_replies, views_sign_off
+from . import printing, views, views_replies, views_sign_off
 
 app_name = "complaints"
 urlpatterns = [
@@ -22,5 +22,11 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/attach/", views.attach, name="attach"),
     path("<int:pk>/sign-off/", views_sign_off.sign_off, name="sign_off"),
+    path(
+        "<int:pk>/print/registration/",
+        printing.registration_print,
+        name="print_registration",
+    ),
+    path("<int:pk>/print/handling/", printing.handling_print, name="print_handling"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]
