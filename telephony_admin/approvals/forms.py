@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from telephony_admin.core.widgets import PersonSelect
 from telephony_admin.org.models import Employee
 
 
@@ -32,7 +33,9 @@ class AbsenceForm(forms.Form):
         label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
     delegate = forms.ModelChoiceField(
-        label=_("Delegate"), queryset=Employee.objects.filter(is_active=True)
+        label=_("Delegate"),
+        queryset=Employee.objects.filter(is_active=True),
+        widget=PersonSelect(),
     )
     reason = forms.CharField(label=_("Reason"), required=False)
 
