@@ -6,4 +6,8 @@ config.register(
     "approvals.reminder_working_hours",
     8,
     _("Approval reminder after (working hours)"),
+    _(
+        "An approver who has not decided within this many working hours gets a "
+        "reminder."
+    ),
 )

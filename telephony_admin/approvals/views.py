@@ -7,12 +7,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from telephony_admin.errors import DomainError
-from telephony_admin.org.access import employee_of, has_role, headed_department_ids
-from telephony_admin.org.models import Role
+from telephony_admin.org.access import employee_of
 
 from .forms import AbsenceForm, DecisionForm
 from .models import Absence, ApprovalRequest, ApprovalStatus
-from .selectors import request_with_steps, requests_of, steps_awaiting
+from .selectors import (
+    approval_visible,
+    request_with_steps,
+    requests_of,
+    steps_awaiting,
+)
 from .services import (
     absence_create,
     approval_cancel,
@@ -23,17 +27,7 @@ from .services import (
 
 
 def _may_view(user, request: ApprovalRequest) -> bool:
-    employee = employee_of(user)
-    if employee is None:
-        return has_role(user, Role.ADMIN)
-    if request.requester_id == employee.pk or has_role(user, Role.ADMIN, Role.GM):
-        return True
-    if request.department_id in headed_department_ids(user):
-        return True
-    return any(
-        employee.pk in (s.approver_id, s.decided_by_id) or can_decide(s, user)
-        for s in request.steps.all()
-    )
+    return approval_visible(user, request)
 
 
 @login_required

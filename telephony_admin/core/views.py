@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,6 +18,7 @@ from .home import panels_for
 from .models import AuditEvent, ExportJob, ExportStatus
 from .selectors import notifications_visible
 from .services import notification_mark_read
+from .settings_form import SettingsForm
 
 
 @login_required
@@ -69,27 +68,6 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect("core:notifications")
-
-
-class SettingsForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for key, setting in sorted(config.REGISTRY.items()):
-            self.fields[key] = forms.CharField(
-                label=setting.label,
-                help_text=setting.help_text or key,
-                initial=setting.render(config.get(key)),
-                required=not isinstance(setting.default, list | str),
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        for key, raw in list(cleaned.items()):
-            try:
-                config.REGISTRY[key].parse(raw)
-            except ValidationError as exc:
-                self.add_error(key, exc)
-        return cleaned
 
 
 @capability_required("settings.edit")
