@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from telephony_admin.org.access import capability_required
 
-from . import config, exports
+from . import audit_labels, config, exports
 from .home import panels_for
 from .models import AuditEvent, ExportJob, ExportStatus
 from .selectors import notifications_visible
@@ -91,7 +91,18 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page, "action": action})
+    for event in page:
+        event.action_label = audit_labels.action_label(event.action)
+        event.detail_items = audit_labels.detail_items(event.action, event.details)
+    actions = sorted(
+        ((key, audit_labels.action_label(key)) for key in audit_labels.ACTIONS),
+        key=lambda pair: pair[1],
+    )
+    return render(
+        request,
+        "core/audit.html",
+        {"page": page, "action": action, "actions": actions},
+    )
 
 
 # --- Export jobs ----------------------------------------------------------------------

@@ -62,3 +62,72 @@ def test_a_yes_no_setting_is_a_choice_of_yes_or_no(client, company):
     data["callcenter.switchboard_working_days_only"] = "false"
     assert client.post("/settings/", data).status_code == 302
     assert config.get("callcenter.switchboard_working_days_only") is False
+
+
+def _recorded_actions() -> set[str]:
+    """Every action key the code records with ``audit_record`` (a grep of the code)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    found = set()
+    for path in Path(settings.BASE_DIR).rglob("*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        text = path.read_text()
+        found |= set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', text))
+        if "complaints" in path.parts and "_transition(" in text:
+            found |= {
+                f"complaints.{a}" for a in re.findall(r'\baction="([a-z_]+)"', text)
+            }
+    return found
+
+
+def test_every_recorded_action_has_a_name_in_both_languages():
+    from telephony_admin.core.audit_labels import ACTIONS, action_label
+
+    actions = _recorded_actions()
+    assert "deductions.period_closed" in actions and "complaints.send" in actions
+    missing = sorted(actions - set(ACTIONS))
+    assert not missing, missing
+    with translation.override("zh-hans"):
+        chinese = {a: action_label(a) for a in ACTIONS}
+        assert action_label("deductions.period_closed") == "关闭月份（结账）"
+    with translation.override("en"):
+        english = {a: action_label(a) for a in ACTIONS}
+    assert not [a for a in ACTIONS if chinese[a] == english[a]]
+
+
+def test_audit_trail_shows_action_names_readable_details_and_beijing_time(
+    client, company
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from telephony_admin.core.services import audit_record
+
+    with time_machine.travel(datetime(2026, 11, 2, 1, 5, tzinfo=ZoneInfo("UTC"))):
+        audit_record(
+            actor=company.admin,
+            action="config.set",
+            details={"key": "complaints.answer_basis", "value": "service"},
+        )
+        audit_record(
+            actor=company.admin,
+            action="org.roles_set",
+            details={"roles": ["finance", "gm"], "dry_run": False},
+        )
+    client.force_login(company.admin.user)
+    with translation.override("zh-hans"):
+        html = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    text = _visible(html)
+    assert "修改设置" in text and "修改角色" in text
+    assert "config.set" not in text and "org.roles_set" not in text
+    # Details: labels and words, not a dict.
+    assert "{'" not in text
+    assert "投诉：咨询和查询答复计时方式" in text and "仅计服务时间" in text
+    assert "finance、gm" in text and "否" in text
+    # 01:05 UTC is 09:05 in Beijing.
+    assert "2026-11-02 09:05" in text and "时间（北京时间）" in text
