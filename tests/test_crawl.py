@@ -70,6 +70,11 @@ def _translated_msgids() -> set[str]:
     return found
 
 
+def _phrases(msgids: set[str]) -> list[str]:
+    """Msgids of two words or more, to find inside a longer text."""
+    return [m for m in msgids if " " in m and len(m) >= 8 and "\n" not in m]
+
+
 class _VisibleText(HTMLParser):
     """The text nodes a reader sees (no scripts, styles or templates), plus the
     attributes read out or shown (placeholder, title, aria-label)."""
@@ -163,6 +168,14 @@ def crawl(client, username) -> tuple[list[str], list[str]]:
                 problems.append(f"{url}: rule ID in “{node[:80]}”")
             if node in msgids:
                 problems.append(f"{url}: untranslated “{node[:80]}”")
+            elif re.search(r"[A-Za-z]{3}", node) and re.search(
+                r"[\u4e00-\u9fff]", node
+            ):
+                # Chinese text around an English phrase the catalogues translate
+                # ("您的决定：Administration office").
+                for phrase in _phrases(msgids):
+                    if phrase in node:
+                        problems.append(f"{url}: untranslated “{phrase}” in “{node}”")
             if RAW_KEY.match(node) or RAW_DICT.match(node):
                 problems.append(f"{url}: raw key or data “{node[:80]}”")
         if not follow:
