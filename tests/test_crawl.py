@@ -124,7 +124,7 @@ def demo_company(django_db_setup, django_db_blocker):
 
 
 def _pages(user) -> list[tuple[str, str]]:
-    pages = [("home", "/")]
+    pages = [("home", "/"), ("help", "/help/")]
     for section in menu_for(user):
         for item in section.items:
             pages.append((f"{section.key}: {item.label}", item.url))

@@ -17,190 +17,259 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import pgettext_lazy
+
+# Audit trail words have their own context ("audit trail"), so that a short word
+# ("reason", "from") keeps the translation other pages give it.
 
 ACTIONS: dict[str, Any] = {
     # approvals
-    "absence.created": L("Absence recorded"),
-    "approval.approved": L("Approval step decided"),
-    "approval.cancelled": L("Request withdrawn"),
-    "approval.filed": L("Request filed for approval"),
+    "absence.created": pgettext_lazy("audit trail", "Absence recorded"),
+    "approval.approved": pgettext_lazy("audit trail", "Approval step decided"),
+    "approval.cancelled": pgettext_lazy("audit trail", "Request withdrawn"),
+    "approval.filed": pgettext_lazy("audit trail", "Request filed for approval"),
     # billing
-    "billing.bill_imported": L("Carrier bill imported"),
-    "billing.bill_refused": L("Carrier bill refused"),
-    "billing.bill_unchanged": L("Carrier bill already imported (unchanged)"),
-    "billing.bill_uploaded": L("Carrier bill uploaded"),
-    "billing.call_changed_in_admin": L("Call changed in the Django admin"),
-    "billing.calls_deleted_in_admin": L("Calls deleted in the Django admin"),
-    "billing.calls_reattributed": L("Calls attributed anew"),
-    "billing.line_resolved": L("Unknown line resolved"),
-    "billing.number_rule_created": L("Number rule added"),
-    "billing.number_rule_deleted": L("Number rule deleted"),
-    "billing.number_rule_ended": L("Number rule ended"),
-    # switchboard and hotline
-    "callcenter.api_token_create": L("Telephone system token created"),
-    "callcenter.api_token_revoke": L("Telephone system token revoked"),
-    "callcenter.dial_check": L("Hotline test dial"),
-    "callcenter.fault_close": L("Hotline fault closed"),
-    "callcenter.fault_open": L("Hotline fault opened"),
-    "callcenter.handover": L("Shift handed over"),
-    "callcenter.hotline_call_log": L("Hotline call logged"),
-    "callcenter.message_escalate": L("Message escalated"),
-    "callcenter.message_return": L("Message returned"),
-    "callcenter.message_take": L("Message taken"),
-    "callcenter.shift_create": L("Shift added to the roster"),
-    "callcenter.shift_delete": L("Shift removed from the roster"),
-    "callcenter.switchboard_call_log": L("Switchboard call logged"),
-    # complaints
-    "complaints.answer": L("Complaint desk: answered"),
-    "complaints.attachment": L("Complaint desk: attachment added"),
-    "complaints.callback": L("Complaint desk: callback visit recorded"),
-    "complaints.complexity": L("Complaint desk: complexity changed"),
-    "complaints.contact": L("Complaint desk: customer contacted"),
-    "complaints.note": L("Complaint desk: internal note"),
-    "complaints.register": L("Complaint desk: case registered"),
-    "complaints.reopen": L("Complaint desk: case reopened"),
-    "complaints.resume": L("Complaint desk: case resumed"),
-    "complaints.return": L("Complaint desk: returned to customer service"),
-    "complaints.send": L("Complaint desk: sent to a department"),
-    "complaints.sign_off": L("Complaint desk: signed off and closed"),
-    "complaints.solve": L("Complaint desk: solution recorded"),
-    "complaints.take_over": L("Complaint desk: taken over by the department head"),
-    "complaints.tell_result": L("Complaint desk: customer told the result"),
-    "complaints.verify": L("Complaint desk: verified"),
-    "complaints.wait": L("Complaint desk: waiting for the customer"),
-    # settings and exports
-    "config.set": L("Setting changed"),
-    "core.export_built": L("Export file built"),
-    "core.export_downloaded": L("Export file downloaded"),
-    "core.export_failed": L("Export failed"),
-    "core.export_requested": L("Export requested"),
-    "core.exports_purged": L("Old export files removed"),
-    # deductions
-    "deductions.audit_run": L("Call audit run"),
-    "deductions.call_marked_private": L("Call marked as private"),
-    "deductions.finding_decided": L("Finding decided"),
-    "deductions.finding_reassigned": L("Finding assigned to another person"),
-    "deductions.findings_waived_by_registration": L(
-        "Findings waived by a private-call registration"
+    "billing.bill_imported": pgettext_lazy("audit trail", "Carrier bill imported"),
+    "billing.bill_refused": pgettext_lazy("audit trail", "Carrier bill refused"),
+    "billing.bill_unchanged": pgettext_lazy(
+        "audit trail", "Carrier bill already imported (unchanged)"
     ),
-    "deductions.fine_deleted": L("Fine deleted"),
-    "deductions.fine_recorded": L("Fine recorded"),
-    "deductions.line_quota_removed": L("Line quota removed"),
-    "deductions.line_quota_set": L("Line quota set"),
-    "deductions.period_closed": L("Month closed"),
-    "deductions.period_reopened": L("Month reopened"),
-    "deductions.private_cancelled": L("Private-call registration withdrawn"),
-    "deductions.private_registered": L("Private call registered"),
-    "deductions.quota_changed": L("Department quota changed"),
-    "deductions.quota_month_changed": L("Quota changed for one month"),
-    "deductions.quota_proposed": L("Quota plan proposed"),
-    "deductions.quota_submitted": L("Quota plan submitted for approval"),
-    "deductions.workbook_exported": L("Deduction workbook exported"),
+    "billing.bill_uploaded": pgettext_lazy("audit trail", "Carrier bill uploaded"),
+    "billing.call_changed_in_admin": pgettext_lazy(
+        "audit trail", "Call changed in the Django admin"
+    ),
+    "billing.calls_deleted_in_admin": pgettext_lazy(
+        "audit trail", "Calls deleted in the Django admin"
+    ),
+    "billing.calls_reattributed": pgettext_lazy("audit trail", "Calls attributed anew"),
+    "billing.line_resolved": pgettext_lazy("audit trail", "Unknown line resolved"),
+    "billing.number_rule_created": pgettext_lazy("audit trail", "Number rule added"),
+    "billing.number_rule_deleted": pgettext_lazy("audit trail", "Number rule deleted"),
+    "billing.number_rule_ended": pgettext_lazy("audit trail", "Number rule ended"),
+    # switchboard and hotline
+    "callcenter.api_token_create": pgettext_lazy(
+        "audit trail", "Telephone system token created"
+    ),
+    "callcenter.api_token_revoke": pgettext_lazy(
+        "audit trail", "Telephone system token revoked"
+    ),
+    "callcenter.dial_check": pgettext_lazy("audit trail", "Hotline test dial"),
+    "callcenter.fault_close": pgettext_lazy("audit trail", "Hotline fault closed"),
+    "callcenter.fault_open": pgettext_lazy("audit trail", "Hotline fault opened"),
+    "callcenter.handover": pgettext_lazy("audit trail", "Shift handed over"),
+    "callcenter.hotline_call_log": pgettext_lazy("audit trail", "Hotline call logged"),
+    "callcenter.message_escalate": pgettext_lazy("audit trail", "Message escalated"),
+    "callcenter.message_return": pgettext_lazy("audit trail", "Message returned"),
+    "callcenter.message_take": pgettext_lazy("audit trail", "Message taken"),
+    "callcenter.shift_create": pgettext_lazy(
+        "audit trail", "Shift added to the roster"
+    ),
+    "callcenter.shift_delete": pgettext_lazy(
+        "audit trail", "Shift removed from the roster"
+    ),
+    "callcenter.switchboard_call_log": pgettext_lazy(
+        "audit trail", "Switchboard call logged"
+    ),
+    # complaints
+    "complaints.answer": pgettext_lazy("audit trail", "Complaint desk: answered"),
+    "complaints.attachment": pgettext_lazy(
+        "audit trail", "Complaint desk: attachment added"
+    ),
+    "complaints.callback": pgettext_lazy(
+        "audit trail", "Complaint desk: callback visit recorded"
+    ),
+    "complaints.complexity": pgettext_lazy(
+        "audit trail", "Complaint desk: complexity changed"
+    ),
+    "complaints.contact": pgettext_lazy(
+        "audit trail", "Complaint desk: customer contacted"
+    ),
+    "complaints.note": pgettext_lazy("audit trail", "Complaint desk: internal note"),
+    "complaints.register": pgettext_lazy(
+        "audit trail", "Complaint desk: case registered"
+    ),
+    "complaints.reopen": pgettext_lazy("audit trail", "Complaint desk: case reopened"),
+    "complaints.resume": pgettext_lazy("audit trail", "Complaint desk: case resumed"),
+    "complaints.return": pgettext_lazy(
+        "audit trail", "Complaint desk: returned to customer service"
+    ),
+    "complaints.send": pgettext_lazy(
+        "audit trail", "Complaint desk: sent to a department"
+    ),
+    "complaints.sign_off": pgettext_lazy(
+        "audit trail", "Complaint desk: signed off and closed"
+    ),
+    "complaints.solve": pgettext_lazy(
+        "audit trail", "Complaint desk: solution recorded"
+    ),
+    "complaints.take_over": pgettext_lazy(
+        "audit trail", "Complaint desk: taken over by the department head"
+    ),
+    "complaints.tell_result": pgettext_lazy(
+        "audit trail", "Complaint desk: customer told the result"
+    ),
+    "complaints.verify": pgettext_lazy("audit trail", "Complaint desk: verified"),
+    "complaints.wait": pgettext_lazy(
+        "audit trail", "Complaint desk: waiting for the customer"
+    ),
+    # settings and exports
+    "config.set": pgettext_lazy("audit trail", "Setting changed"),
+    "core.export_built": pgettext_lazy("audit trail", "Export file built"),
+    "core.export_downloaded": pgettext_lazy("audit trail", "Export file downloaded"),
+    "core.export_failed": pgettext_lazy("audit trail", "Export failed"),
+    "core.export_requested": pgettext_lazy("audit trail", "Export requested"),
+    "core.exports_purged": pgettext_lazy("audit trail", "Old export files removed"),
+    # deductions
+    "deductions.audit_run": pgettext_lazy("audit trail", "Call audit run"),
+    "deductions.call_marked_private": pgettext_lazy(
+        "audit trail", "Call marked as private"
+    ),
+    "deductions.finding_decided": pgettext_lazy("audit trail", "Finding decided"),
+    "deductions.finding_reassigned": pgettext_lazy(
+        "audit trail", "Finding assigned to another person"
+    ),
+    "deductions.findings_waived_by_registration": pgettext_lazy(
+        "audit trail", "Findings waived by a private-call registration"
+    ),
+    "deductions.fine_deleted": pgettext_lazy("audit trail", "Fine deleted"),
+    "deductions.fine_recorded": pgettext_lazy("audit trail", "Fine recorded"),
+    "deductions.line_quota_removed": pgettext_lazy("audit trail", "Line quota removed"),
+    "deductions.line_quota_set": pgettext_lazy("audit trail", "Line quota set"),
+    "deductions.period_closed": pgettext_lazy("audit trail", "Month closed"),
+    "deductions.period_reopened": pgettext_lazy("audit trail", "Month reopened"),
+    "deductions.private_cancelled": pgettext_lazy(
+        "audit trail", "Private-call registration withdrawn"
+    ),
+    "deductions.private_registered": pgettext_lazy(
+        "audit trail", "Private call registered"
+    ),
+    "deductions.quota_changed": pgettext_lazy(
+        "audit trail", "Department quota changed"
+    ),
+    "deductions.quota_month_changed": pgettext_lazy(
+        "audit trail", "Quota changed for one month"
+    ),
+    "deductions.quota_proposed": pgettext_lazy("audit trail", "Quota plan proposed"),
+    "deductions.quota_submitted": pgettext_lazy(
+        "audit trail", "Quota plan submitted for approval"
+    ),
+    "deductions.workbook_exported": pgettext_lazy(
+        "audit trail", "Deduction workbook exported"
+    ),
     # staff
-    "employee.transferred": L("Employee transferred"),
-    "org.roles_set": L("Roles changed"),
-    "org.staff_import": L("Staff list imported"),
+    "employee.transferred": pgettext_lazy("audit trail", "Employee transferred"),
+    "org.roles_set": pgettext_lazy("audit trail", "Roles changed"),
+    "org.staff_import": pgettext_lazy("audit trail", "Staff list imported"),
     # lines and requests
-    "equipment.filed": L("Equipment application filed"),
-    "equipment.fulfilled": L("Equipment application fulfilled"),
-    "fault.assigned": L("Line fault assigned"),
-    "fault.closed": L("Line fault closed"),
-    "fault.reported": L("Line fault reported"),
-    "ld.filed": L("Long-distance request filed"),
-    "ld.lapsed": L("Urgent long-distance request lapsed"),
-    "ld.placed_now": L("Urgent long-distance call placed"),
-    "line.application_filed": L("Telephone application filed"),
-    "line.assigned": L("Line assigned"),
-    "line.class_change_took_effect": L("Class-of-service change took effect"),
-    "line.class_changed": L("Class of service changed"),
-    "line.created": L("Line created"),
-    "line.limit_override": L("Line limit exceeded with a reason"),
-    "line.limit_set": L("Department line limit set"),
-    "line.list_imported": L("Line list imported"),
-    "line.updated": L("Line changed"),
+    "equipment.filed": pgettext_lazy("audit trail", "Equipment application filed"),
+    "equipment.fulfilled": pgettext_lazy(
+        "audit trail", "Equipment application fulfilled"
+    ),
+    "fault.assigned": pgettext_lazy("audit trail", "Line fault assigned"),
+    "fault.closed": pgettext_lazy("audit trail", "Line fault closed"),
+    "fault.reported": pgettext_lazy("audit trail", "Line fault reported"),
+    "ld.filed": pgettext_lazy("audit trail", "Long-distance request filed"),
+    "ld.lapsed": pgettext_lazy("audit trail", "Urgent long-distance request lapsed"),
+    "ld.placed_now": pgettext_lazy("audit trail", "Urgent long-distance call placed"),
+    "line.application_filed": pgettext_lazy(
+        "audit trail", "Telephone application filed"
+    ),
+    "line.assigned": pgettext_lazy("audit trail", "Line assigned"),
+    "line.class_change_took_effect": pgettext_lazy(
+        "audit trail", "Class-of-service change took effect"
+    ),
+    "line.class_changed": pgettext_lazy("audit trail", "Class of service changed"),
+    "line.created": pgettext_lazy("audit trail", "Line created"),
+    "line.limit_override": pgettext_lazy(
+        "audit trail", "Line limit exceeded with a reason"
+    ),
+    "line.limit_set": pgettext_lazy("audit trail", "Department line limit set"),
+    "line.list_imported": pgettext_lazy("audit trail", "Line list imported"),
+    "line.updated": pgettext_lazy("audit trail", "Line changed"),
     # working calendar
-    "workcal.interval.delete": L("Service hours removed"),
-    "workcal.interval.save": L("Service hours saved"),
-    "workcal.override.delete": L("Calendar day change removed"),
-    "workcal.override.save": L("Calendar day changed"),
-    "workcal.seed": L("Holidays loaded into the calendar"),
+    "workcal.interval.delete": pgettext_lazy("audit trail", "Service hours removed"),
+    "workcal.interval.save": pgettext_lazy("audit trail", "Service hours saved"),
+    "workcal.override.delete": pgettext_lazy(
+        "audit trail", "Calendar day change removed"
+    ),
+    "workcal.override.save": pgettext_lazy("audit trail", "Calendar day changed"),
+    "workcal.seed": pgettext_lazy("audit trail", "Holidays loaded into the calendar"),
 }
 
 DETAIL_KEYS: dict[str, Any] = {
-    "amount": L("amount"),
-    "before": L("before"),
-    "call": L("call"),
-    "calls": L("calls"),
-    "change": L("change"),
-    "class": L("class of service"),
-    "clock": L("clock"),
-    "comment": L("comment"),
-    "complete_by": L("complete by"),
-    "complexity": L("complexity"),
-    "created": L("created"),
-    "cycle": L("cycle"),
-    "date": L("date"),
-    "deleted": L("deleted"),
-    "department": L("department"),
-    "dry_run": L("trial run"),
-    "duplicates": L("duplicates"),
-    "effective_at": L("takes effect"),
-    "employee": L("employee"),
-    "end": L("end"),
-    "error": L("error"),
-    "errors": L("errors"),
-    "explanation": L("explanation"),
-    "features": L("features"),
-    "file": L("file"),
-    "findings": L("findings"),
-    "founded": L("complaint founded"),
-    "from": L("from"),
-    "in_service_hours": L("in service hours"),
-    "intervals": L("service hours"),
-    "jobs": L("jobs"),
-    "key": L("setting"),
-    "kind": L("kind"),
-    "late": L("late"),
-    "level": L("level"),
-    "line": L("line"),
-    "lines": L("lines"),
-    "local": L("local lines"),
-    "long_distance": L("long-distance lines"),
-    "message": L("message"),
-    "month": L("month"),
-    "months": L("months"),
-    "name": L("name"),
-    "outcome": L("outcome"),
-    "override": L("override"),
-    "owner": L("owner"),
-    "params": L("parameters"),
-    "pk": L("number"),
-    "prefix": L("prefix"),
-    "private_info_refused": L("private information refused"),
-    "private_matched": L("private calls matched"),
-    "reason": L("reason"),
-    "recipient": L("recipient"),
-    "replaced": L("replaced"),
-    "result": L("result"),
-    "roles": L("roles"),
-    "rows": L("rows"),
-    "satisfaction": L("satisfaction"),
-    "service": L("service"),
-    "start": L("start"),
-    "status": L("status"),
-    "step": L("step"),
-    "supervisor": L("supervisor"),
-    "system": L("system"),
-    "to": L("new status"),
-    "to_class": L("new class of service"),
-    "total": L("total"),
-    "transferred_to": L("transferred to"),
-    "updated": L("updated"),
-    "urgency": L("urgency"),
-    "value": L("value"),
-    "weekday": L("weekday"),
-    "year": L("year"),
+    "amount": pgettext_lazy("audit trail", "amount"),
+    "before": pgettext_lazy("audit trail", "before"),
+    "call": pgettext_lazy("audit trail", "call"),
+    "calls": pgettext_lazy("audit trail", "calls"),
+    "change": pgettext_lazy("audit trail", "change"),
+    "class": pgettext_lazy("audit trail", "class of service"),
+    "clock": pgettext_lazy("audit trail", "clock"),
+    "comment": pgettext_lazy("audit trail", "comment"),
+    "complete_by": pgettext_lazy("audit trail", "complete by"),
+    "complexity": pgettext_lazy("audit trail", "complexity"),
+    "created": pgettext_lazy("audit trail", "created"),
+    "cycle": pgettext_lazy("audit trail", "cycle"),
+    "date": pgettext_lazy("audit trail", "date"),
+    "deleted": pgettext_lazy("audit trail", "deleted"),
+    "department": pgettext_lazy("audit trail", "department"),
+    "dry_run": pgettext_lazy("audit trail", "trial run"),
+    "duplicates": pgettext_lazy("audit trail", "duplicates"),
+    "effective_at": pgettext_lazy("audit trail", "takes effect"),
+    "employee": pgettext_lazy("audit trail", "employee"),
+    "end": pgettext_lazy("audit trail", "end"),
+    "error": pgettext_lazy("audit trail", "error"),
+    "errors": pgettext_lazy("audit trail", "errors"),
+    "explanation": pgettext_lazy("audit trail", "explanation"),
+    "features": pgettext_lazy("audit trail", "features"),
+    "file": pgettext_lazy("audit trail", "file"),
+    "findings": pgettext_lazy("audit trail", "findings"),
+    "founded": pgettext_lazy("audit trail", "complaint founded"),
+    "from": pgettext_lazy("audit trail", "from"),
+    "in_service_hours": pgettext_lazy("audit trail", "in service hours"),
+    "intervals": pgettext_lazy("audit trail", "service hours"),
+    "jobs": pgettext_lazy("audit trail", "jobs"),
+    "key": pgettext_lazy("audit trail", "setting"),
+    "kind": pgettext_lazy("audit trail", "kind"),
+    "late": pgettext_lazy("audit trail", "late"),
+    "level": pgettext_lazy("audit trail", "level"),
+    "line": pgettext_lazy("audit trail", "line"),
+    "lines": pgettext_lazy("audit trail", "lines"),
+    "local": pgettext_lazy("audit trail", "local lines"),
+    "long_distance": pgettext_lazy("audit trail", "long-distance lines"),
+    "message": pgettext_lazy("audit trail", "message"),
+    "month": pgettext_lazy("audit trail", "month"),
+    "months": pgettext_lazy("audit trail", "months"),
+    "name": pgettext_lazy("audit trail", "name"),
+    "outcome": pgettext_lazy("audit trail", "outcome"),
+    "override": pgettext_lazy("audit trail", "override"),
+    "owner": pgettext_lazy("audit trail", "owner"),
+    "params": pgettext_lazy("audit trail", "parameters"),
+    "pk": pgettext_lazy("audit trail", "number"),
+    "prefix": pgettext_lazy("audit trail", "prefix"),
+    "private_info_refused": pgettext_lazy("audit trail", "private information refused"),
+    "private_matched": pgettext_lazy("audit trail", "private calls matched"),
+    "reason": pgettext_lazy("audit trail", "reason"),
+    "recipient": pgettext_lazy("audit trail", "recipient"),
+    "replaced": pgettext_lazy("audit trail", "replaced"),
+    "result": pgettext_lazy("audit trail", "result"),
+    "roles": pgettext_lazy("audit trail", "roles"),
+    "rows": pgettext_lazy("audit trail", "rows"),
+    "satisfaction": pgettext_lazy("audit trail", "satisfaction"),
+    "service": pgettext_lazy("audit trail", "service"),
+    "start": pgettext_lazy("audit trail", "start"),
+    "status": pgettext_lazy("audit trail", "status"),
+    "step": pgettext_lazy("audit trail", "step"),
+    "supervisor": pgettext_lazy("audit trail", "supervisor"),
+    "system": pgettext_lazy("audit trail", "system"),
+    "to": pgettext_lazy("audit trail", "new status"),
+    "to_class": pgettext_lazy("audit trail", "new class of service"),
+    "total": pgettext_lazy("audit trail", "total"),
+    "transferred_to": pgettext_lazy("audit trail", "transferred to"),
+    "updated": pgettext_lazy("audit trail", "updated"),
+    "urgency": pgettext_lazy("audit trail", "urgency"),
+    "value": pgettext_lazy("audit trail", "value"),
+    "weekday": pgettext_lazy("audit trail", "weekday"),
+    "year": pgettext_lazy("audit trail", "year"),
 }
 
 # Detail values that are a model field's choice: (action prefix, key) -> field.

@@ -52,6 +52,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
+def help_page(request: HttpRequest) -> HttpResponse:
+    """What each of the user's roles does here, with its daily journeys."""
+    from telephony_admin.org.access import roles_of
+
+    from .help import help_for
+
+    return render(
+        request, "core/help.html", {"sections": help_for(roles_of(request.user))}
+    )
+
+
+@login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications_visible(user=request.user), 30).get_page(
         request.GET.get("page")
