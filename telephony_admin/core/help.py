@@ -407,6 +407,21 @@ HELP: tuple[RoleHelp, ...] = (
 )
 
 
+# The page shows a person's particular role first, being an employee last.
+ORDER = (
+    Role.ADMIN,
+    Role.GM,
+    Role.FINANCE,
+    Role.OPERATOR,
+    Role.CS_HEAD,
+    Role.CS_AGENT,
+    Role.HANDLER,
+    Role.DEPT_HEAD,
+    Role.EMPLOYEE,
+)
+
+
 def help_for(roles) -> list[RoleHelp]:
-    """The sections of these roles, in the page's order."""
-    return [section for section in HELP if section.role in roles]
+    """The sections of these roles, the particular role first."""
+    sections = [section for section in HELP if section.role in roles]
+    return sorted(sections, key=lambda s: ORDER.index(s.role))

@@ -98,7 +98,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @capability_required("settings.edit")
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.select_related("actor", "target_type")
+    events = AuditEvent.objects.select_related(
+        "actor", "actor__employee", "target_type"
+    )
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action__startswith=action)

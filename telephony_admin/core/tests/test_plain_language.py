@@ -124,6 +124,7 @@ def test_audit_trail_shows_action_names_readable_details_and_beijing_time(
         html = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     text = _visible(html)
     assert "修改设置" in text and "修改角色" in text
+    assert company.admin.name in text  # who: the person, not the login
     assert "config.set" not in text and "org.roles_set" not in text
     # Details: labels and words, not a dict.
     assert "{'" not in text
