@@ -84,3 +84,35 @@ def test_the_administration_step_reads_in_chinese_on_the_application_page(
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert re.search(r"您的审批[:：]综合管理部", page)
     assert "Administration office" not in page
+
+
+def test_existing_requests_get_their_title_as_a_msgid_by_the_migration(company):
+    """Migration 0003: a request filed before titles were kept as msgids reads in
+    each reader's language afterwards."""
+    import importlib
+
+    from django.apps import apps
+
+    from telephony_admin.approvals.models import ApprovalRequest
+
+    line = make_line("02160001002", company.dept_sales, company.employee, starts_at=NOW)
+    app = permission_application_file(
+        line=line,
+        user=company.employee.user,
+        requested_class=ClassOfService.LOCAL,
+        requested_features=[],
+        reason="Customers nearby",
+    )
+    equipment = _equipment(company)
+    ApprovalRequest.objects.update(title="旧标题", title_msgid="", title_params={})
+    migration = importlib.import_module(
+        "extensions.migrations.0003_request_titles_as_msgids"
+    )
+    migration.forwards(apps, None)
+    with translation.override("en"):
+        assert ApprovalRequest.objects.get(pk=app.approval_id).shown_title == (
+            "Line 02160001002: Local"
+        )
+        assert "2 × Extension for" in (
+            ApprovalRequest.objects.get(pk=equipment.approval_id).shown_title
+        )
