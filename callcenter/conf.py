@@ -18,9 +18,21 @@ config.register(
     "callcenter.message_return_basis",
     "service",
     _("Messages and missed calls: deadline clock basis"),
-    _(
-        "“service” counts the recipient's working hours (a message taken at night "
-        "is due after the next opening); “wall” counts every hour."
+    _("How the time to return a message or a missed call is counted."),
+    choices=(
+        config.Choice(
+            "service",
+            _("The recipient's working hours"),
+            _(
+                "Only working hours of the working calendar count: a message taken "
+                "at night is due that many working hours after the next opening."
+            ),
+        ),
+        config.Choice(
+            "wall",
+            _("Every hour (wall clock)"),
+            _("Every hour counts, nights, weekends and holidays included."),
+        ),
     ),
 )
 config.register(

@@ -133,4 +133,5 @@ config.register(
     "complaints.hotline_number",
     "400-800-1234",
     _("Complaints: hotline number printed in replies to customers"),
+    _("Reply templates print this number where they say {hotline}."),
 )

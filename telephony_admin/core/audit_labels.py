@@ -105,6 +105,19 @@ ACTIONS: dict[str, Any] = {
     "complaints.take_over": pgettext_lazy(
         "audit trail", "Complaint desk: taken over by the department head"
     ),
+    "complaints.email_result": pgettext_lazy(
+        "audit trail", "Complaint desk: result e-mailed to the customer"
+    ),
+    "complaints.template_activate": pgettext_lazy(
+        "audit trail", "Reply template reactivated"
+    ),
+    "complaints.template_deactivate": pgettext_lazy(
+        "audit trail", "Reply template deactivated"
+    ),
+    "complaints.template_create": pgettext_lazy("audit trail", "Reply template added"),
+    "complaints.template_update": pgettext_lazy(
+        "audit trail", "Reply template changed"
+    ),
     "complaints.tell_result": pgettext_lazy(
         "audit trail", "Complaint desk: customer told the result"
     ),
