@@ -142,7 +142,9 @@ config.register(
 config.register(
     "deductions.hold_share_percent",
     Decimal("5"),
-    _("Hold a run's new long-distance findings above this share of the month's calls (%)"),
+    _(
+        "Hold a run's new long-distance findings above this share of the month's calls (%)"
+    ),
     _(
         "Findings of long distance without the right or of lapsed urgent requests "
         "are held for confirmation (nobody is charged or told) when one audit finds "

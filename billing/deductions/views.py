@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,7 +45,7 @@ from .models import (
     Rule,
     Violation,
 )
-from .services import export, findings, fines, periods, private_calls, quotas
+from .services import export, findings, fines, holds, periods, private_calls, quotas
 from .services.audit_state import audit_state
 from .services.audits import audit_request
 
@@ -116,6 +116,7 @@ def statement_view(request: HttpRequest) -> HttpResponse:
             "excess": sum((r.excess for r in rows), selectors.ZERO),
         },
         "chart": chart,
+        "period": BillingPeriod.objects.filter(month=month.replace(day=1)).first(),
     }
     return render(request, "deductions/statement.html", context)
 
@@ -385,8 +386,15 @@ def findings_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "month": params["month"],
             "audit": audit_state(period) if period else None,
+            "period": period,
             "closed_message": periods.closed_message(period),
             "can_decide": scope(request.user, "audits.decide") > 0,
+            # Why findings are held, and one decision for the filter's result:
+            # administration only (issue 15).
+            "holds": holds.hold_reasons(period)
+            if period and scope(request.user, "audits.decide") == Scope.ALL
+            else [],
+            "bulk_form": forms.BulkForm(),
         },
     )
 
@@ -474,10 +482,8 @@ def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 messages.success(request, _("Decision saved."))
                 return redirect("deductions:finding", pk=pk)
-    choices = findings.TRANSITIONS.get(finding.status, set())
-    decision_form.fields["status"].choices = [
-        (value, label) for value, label in FindingStatus.choices if value in choices
-    ]
+    allowed = findings.TRANSITIONS.get(finding.status, set())
+    decision_form.set_choices(allowed)
     return render(
         request,
         "deductions/finding.html",
@@ -485,6 +491,9 @@ def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
             "finding": finding,
             "decision_form": decision_form,
             "reassign_form": reassign_form,
+            "decidable": bool(allowed),
+            "private_form": forms.ReasonForm(prefix="private"),
+            "offer_private": finding.rule != Rule.PRIVATE_UNREGISTERED,
             "can_decide": scope(request.user, "audits.decide") > 0
             and not finding.period.is_closed,
             "closed": periods.closed_message(finding.period)
@@ -500,17 +509,33 @@ def notice_view(request: HttpRequest) -> HttpResponse:
     if scope(request.user, "calls.view") < Scope.ALL:
         raise PermissionDenied
     month = _month(request)
-    rows = (
+    found = (
         Violation.objects.filter(
             period__month=month, rule=Rule.PREMIUM, status=FindingStatus.CHARGED
+        )
+        .alias(
+            owned=Exists(
+                CallRecord.objects.filter(pk=OuterRef("call_id"), owner__isnull=False)
+            )
         )
         .select_related("employee", "department")
         .order_by("department__code", "employee__name", "started_at")
     )
+    # A line nobody owns: the caller is unknown (its head is charged), so the
+    # notice names nobody for it; administration sees those calls apart.
+    rows = found.filter(owned=True)
+    unowned = (
+        found.filter(owned=False) if scope(request.user, "audits.decide") else None
+    )
     return render(
         request,
         "deductions/notice.html",
-        {"month": month, "rows": rows, "total": rows.aggregate(t=Sum("amount"))["t"]},
+        {
+            "month": month,
+            "rows": rows,
+            "total": rows.aggregate(t=Sum("amount"))["t"],
+            "unowned": unowned,
+        },
     )
 
 
@@ -672,6 +697,7 @@ def closing_view(request: HttpRequest) -> HttpResponse:
     for period in periods_:
         period.events = events.get(period.pk, [])
         period.audit = None if period.is_closed else audit_state(period)
+        period.held = 0 if period.is_closed else holds.held_count(period)
         period.close_refusal = (
             periods.close_refusal(period)
             if not period.is_closed and period.audit.exportable
@@ -761,6 +787,7 @@ def _close_summary(period: BillingPeriod) -> dict:
         "actual": sum((row.actual for row in departments), Decimal(0)),
         "last_export": last_export,
         "refusal": refusal,
+        "held": 0 if period.is_closed else holds.held_count(period),
     }
 
 

@@ -349,4 +349,13 @@ def audit_report(result: AuditResult) -> list[str]:
     labels = dict(Rule.choices)
     for rule, count in sorted(result.created.items()):
         lines.append(f"  {labels.get(rule, rule)}: {count}")
+    for rule, why in sorted(result.held.items()):
+        lines.append(
+            _("  held for confirmation: %(rule)s, %(count)s (%(share)s%% of the calls)")
+            % {
+                "rule": labels.get(rule, rule),
+                "count": why["count"],
+                "share": why["share"],
+            }
+        )
     return lines
