@@ -19,7 +19,7 @@ urlpatterns = [
         views_findings.finding_private_view,
         name="finding_private",
     ),
-    path("findings/notice/", views.notice_view, name="notice"),
+    path("findings/notice/", views_findings.notice_view, name="notice"),
     path("calls/<int:pk>/private/", views.mark_private_view, name="mark_private"),
     path("private-calls/", views.private_calls_view, name="private_calls"),
     path(

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -499,42 +499,6 @@ def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
             "closed": periods.closed_message(finding.period)
             if scope(request.user, "audits.decide")
             else None,
-        },
-    )
-
-
-@capability_required("calls.view")
-def notice_view(request: HttpRequest) -> HttpResponse:
-    """通报: the month's premium-number violations, printable (R-BIL-5)."""
-    if scope(request.user, "calls.view") < Scope.ALL:
-        raise PermissionDenied
-    month = _month(request)
-    found = (
-        Violation.objects.filter(
-            period__month=month, rule=Rule.PREMIUM, status=FindingStatus.CHARGED
-        )
-        .alias(
-            owned=Exists(
-                CallRecord.objects.filter(pk=OuterRef("call_id"), owner__isnull=False)
-            )
-        )
-        .select_related("employee", "department")
-        .order_by("department__code", "employee__name", "started_at")
-    )
-    # A line nobody owns: the caller is unknown (its head is charged), so the
-    # notice names nobody for it; administration sees those calls apart.
-    rows = found.filter(owned=True)
-    unowned = (
-        found.filter(owned=False) if scope(request.user, "audits.decide") else None
-    )
-    return render(
-        request,
-        "deductions/notice.html",
-        {
-            "month": month,
-            "rows": rows,
-            "total": rows.aggregate(t=Sum("amount"))["t"],
-            "unowned": unowned,
         },
     )
 

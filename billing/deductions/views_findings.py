@@ -1,25 +1,28 @@
-"""Pages on findings added by issue 15: bulk decisions on the filter's whole result
+"""Pages on findings added by issue 15 (and the notice): bulk decisions on the filter's whole result
 (with a confirmation saying how many change), treating a finding's call as an
 unregistered private call, and the closing page's state for its script."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billing.models import BillingPeriod
+from billing.models import BillingPeriod, CallRecord
 from billing.services import parse_month
 from telephony_admin.errors import DomainError, PermissionRefused
 from telephony_admin.org.access import Scope, capability_required, scope
 
 from . import forms
+from .models import FindingStatus, Rule, Violation
 from .services import bulk, findings, periods
 from .services.audit_state import audit_state
-from .views import _attempt, _findings_visible, _period
+from .views import _attempt, _findings_visible, _month, _period
 
 
 def _admin_only(user) -> None:
@@ -143,4 +146,40 @@ def closing_state_view(request: HttpRequest, month: str) -> JsonResponse:
             "refusal": refusal or "",
             "url": reverse("deductions:close", args=[str(period)]),
         }
+    )
+
+
+@capability_required("calls.view")
+def notice_view(request: HttpRequest) -> HttpResponse:
+    """通报: the month's premium-number violations, printable (R-BIL-5)."""
+    if scope(request.user, "calls.view") < Scope.ALL:
+        raise PermissionDenied
+    month = _month(request)
+    found = (
+        Violation.objects.filter(
+            period__month=month, rule=Rule.PREMIUM, status=FindingStatus.CHARGED
+        )
+        .alias(
+            owned=Exists(
+                CallRecord.objects.filter(pk=OuterRef("call_id"), owner__isnull=False)
+            )
+        )
+        .select_related("employee", "department")
+        .order_by("department__code", "employee__name", "started_at")
+    )
+    # A line nobody owns: the caller is unknown (its head is charged), so the
+    # notice names nobody for it; administration sees those calls apart.
+    rows = found.filter(owned=True)
+    unowned = (
+        found.filter(owned=False) if scope(request.user, "audits.decide") else None
+    )
+    return render(
+        request,
+        "deductions/notice.html",
+        {
+            "month": month,
+            "rows": rows,
+            "total": rows.aggregate(t=Sum("amount"))["t"],
+            "unowned": unowned,
+        },
     )
