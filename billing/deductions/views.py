@@ -346,13 +346,17 @@ def quota_month_view(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _findings_visible(user):
-    return filter_by_scope(
+    qs = filter_by_scope(
         user,
         "calls.view",
         Violation.objects.select_related("employee", "department", "period"),
         department="department",
         owner="employee",
     )
+    if scope(user, "audits.decide") < Scope.ALL:
+        # Held findings are administration's until confirmed (issue 15).
+        qs = qs.exclude(status=FindingStatus.HELD)
+    return qs
 
 
 @capability_required("calls.view")

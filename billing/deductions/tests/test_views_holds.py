@@ -199,3 +199,15 @@ def test_one_set_of_status_words_for_months_and_findings(client, company, held):
     client.force_login(company.finance.user)
     html = client.get(reverse("deductions:closing")).content.decode()
     assert f'data-testid="month-status">{word}<' in html
+
+
+def test_held_findings_are_not_shown_to_the_people_until_confirmed(
+    client, company, held
+):
+    url = reverse("deductions:findings") + "?month=2026-10"
+    for user in (company.employee.user, company.head_sales.user):
+        client.force_login(user)
+        page = client.get(url)
+        assert page.context["page"].paginator.count == 0
+    client.force_login(company.admin.user)
+    assert client.get(url).context["page"].paginator.count == 60
