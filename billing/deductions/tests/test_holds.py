@@ -267,3 +267,17 @@ def test_a_month_with_held_findings_cannot_be_closed__R_PRV_4(lines, company):
     period_close(actor=company.finance.user, period=period)
     period.refresh_from_db()
     assert period.is_closed
+
+
+def test_the_audit_job_and_its_report_keep_why_findings_are_held(lines, company):
+    from billing.deductions.services.audits import audit_month_run, audit_report
+
+    period = calls(lines["local"], 60)
+    result = audit_month_run(period_id=period.pk, force=True)
+    assert (
+        MonthAudit.objects.get(period=period).held[Rule.LD_UNAUTHORISED]["count"] == 60
+    )
+    report = "\n".join(audit_report(result))
+    assert "held for confirmation" in report and "100.0%" in report
+    event = AuditEvent.objects.get(action="deductions.audit_run")
+    assert event.details["held"] == {Rule.LD_UNAUTHORISED: 60}
