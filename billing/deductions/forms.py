@@ -175,14 +175,21 @@ class ExportForm(forms.Form):
 class BulkForm(forms.Form):
     """One decision for every finding of the filter, with one reason."""
 
-    action = forms.ChoiceField(label=_("Action"))
+    action = forms.ChoiceField(
+        label=_("Action"), widget=forms.Select(attrs={"class": "form-select"})
+    )
     employee = forms.ModelChoiceField(
         label=_("Charge to"),
         queryset=Employee.objects.filter(is_active=True).order_by("name"),
         required=False,
         help_text=_("Only to re-assign."),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
     def __init__(self, *args, **kwargs):
         from .services.bulk import ACTIONS, REASSIGN
