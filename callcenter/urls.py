@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hotline_views, roster_views, views
+from . import hotline_views, roster_print, roster_views, views
 
 app_name = "callcenter"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("messages/new/", views.message_new, name="message_new"),
     path("messages/<int:pk>/return/", views.message_return, name="message_return"),
     path("roster/", roster_views.roster, name="roster"),
+    path("roster/print/", roster_print.roster_print, name="roster_print"),
     path("roster/shifts/new/", roster_views.shift_edit, name="shift_new"),
     path("roster/shifts/<int:pk>/", roster_views.shift_edit, name="shift_edit"),
     path(
@@ -23,6 +24,11 @@ urlpatterns = [
     ),
     path("roster/shifts/<int:pk>/away/", roster_views.shift_away, name="shift_away"),
     path("roster/handovers/new/", roster_views.handover_new, name="handover_new"),
+    path(
+        "roster/handovers/<int:pk>/print/",
+        roster_print.handover_print,
+        name="handover_print",
+    ),
     path("hotline/", hotline_views.hotline, name="hotline"),
     path("hotline/answer-rate/", hotline_views.answer_rate, name="answer_rate"),
     path("hotline/health/", hotline_views.health, name="health"),

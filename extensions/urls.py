@@ -1,6 +1,14 @@
 from django.urls import path
 
-from .views import applications, directory, faults, imports, lines, long_distance
+from .views import (
+    applications,
+    directory,
+    faults,
+    imports,
+    lines,
+    long_distance,
+    printing,
+)
 
 app_name = "extensions"
 urlpatterns = [
@@ -19,15 +27,22 @@ urlpatterns = [
         applications.application_detail,
         name="application_detail",
     ),
+    path(
+        "applications/<int:pk>/print/",
+        printing.application_print,
+        name="application_print",
+    ),
     path("equipment/", applications.equipment_list, name="equipment"),
     path("equipment/new/", applications.equipment_new, name="equipment_new"),
     path("equipment/<int:pk>/", applications.equipment_detail, name="equipment_detail"),
+    path("equipment/<int:pk>/print/", printing.equipment_print, name="equipment_print"),
     path("faults/", faults.fault_list, name="faults"),
     path("faults/new/", faults.fault_new, name="fault_new"),
     path("faults/<int:pk>/", faults.fault_detail, name="fault_detail"),
     path("long-distance/", long_distance.ld_list, name="ld_list"),
     path("long-distance/new/", long_distance.ld_new, name="ld_new"),
     path("long-distance/<int:pk>/", long_distance.ld_detail, name="ld_detail"),
+    path("long-distance/<int:pk>/print/", printing.ld_print, name="ld_print"),
     path(
         "long-distance/<int:pk>/place-now/",
         long_distance.ld_place_now,

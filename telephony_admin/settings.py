@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "telephony_admin.org",
     "telephony_admin.workcal",
     "telephony_admin.approvals",
+    "telephony_admin.overview",
     "extensions",
     "billing",
     "billing.deductions",

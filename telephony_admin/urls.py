@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("telephony_admin.core.urls")),
     path("org/", include("telephony_admin.org.urls")),
     path("approvals/", include("telephony_admin.approvals.urls")),
+    path("overview/", include("telephony_admin.overview.urls")),
     path("calendar/", include("telephony_admin.workcal.urls")),
     path("lines/", include("extensions.urls")),
     path("billing/", include("billing.urls")),

@@ -85,7 +85,7 @@ def deduction_items(
         period=period,
         call__isnull=False,
         status__in=(RegistrationStatus.PENDING, RegistrationStatus.CONSENTED),
-    ).select_related("employee__department")
+    ).select_related("employee__department", "call")
     for r in registrations:
         items.append(
             DeductionItem(
@@ -94,7 +94,8 @@ def deduction_items(
                 day=r.call_date,
                 line=r.line_number,
                 called=r.called_number,
-                call_class="",
+                # The matched call's type (local, long distance, ...).
+                call_class=_class_label(r.call.call_class) if r.call else "",
                 charge=r.charge,
                 reason=_("Registered private call: %(reason)s") % {"reason": r.reason},
                 multiplier=Decimal(1),

@@ -29,6 +29,10 @@ class Action:
     done: Any
     primary: bool = True
     button_class: str = "primary"
+    # A step with a confirmation page: the case page links to it (GET shows what
+    # the step locks, POST acts); the generic step URL only sends you there.
+    confirm_url: str = ""
+    confirm_intro: Any = ""
 
 
 def _state(complaint: Complaint, action: str) -> bool:
@@ -89,6 +93,10 @@ def _reopen(user, complaint: Complaint) -> bool:
     return complaint.department_id is not None and _cs("reopen", complaint_only=True)(
         user, complaint
     )
+
+
+def _without_template(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "template"}
 
 
 OPEN = [st for st in Status.values if st != Status.CLOSED]
@@ -155,7 +163,9 @@ ACTIONS: dict[str, Action] = {
             "callback",
             _("Callback visit"),
             f.CallbackForm,
-            lambda user, c, d: s.complaint_callback(user=user, complaint_id=c.pk, **d),
+            lambda user, c, d: s.complaint_callback(
+                user=user, complaint_id=c.pk, **_without_template(d)
+            ),
             _cs("callback"),
             _("The callback visit was recorded."),
         ),
@@ -167,6 +177,11 @@ ACTIONS: dict[str, Action] = {
             _sign_off,
             _("The case was signed off, closed and archived."),
             button_class="success",
+            confirm_url="complaints:sign_off",
+            confirm_intro=_(
+                "Signing off closes and archives the case; the next page shows what "
+                "it locks before you confirm."
+            ),
         ),
         Action(
             "take_over",
@@ -182,7 +197,9 @@ ACTIONS: dict[str, Action] = {
             "contact",
             _("Log a contact with the customer"),
             f.ContactForm,
-            lambda user, c, d: s.contact_log(user=user, complaint_id=c.pk, **d),
+            lambda user, c, d: s.contact_log(
+                user=user, complaint_id=c.pk, **_without_template(d)
+            ),
             _any_side(OPEN),
             _("The contact was logged."),
             primary=False,

@@ -82,3 +82,9 @@ config.register(
     ["pdf", "jpg", "jpeg", "png", "gif", "doc", "docx", "xls", "xlsx", "txt", "mp3"],
     _("Complaints: allowed attachment types"),
 )
+# The number reply templates print for {hotline}.
+config.register(
+    "complaints.hotline_number",
+    "400-800-1234",
+    _("Complaints: hotline number printed in replies to customers"),
+)

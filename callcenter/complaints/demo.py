@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from telephony_admin.org.models import Department
 
 from . import services as s
-from .models import Complaint
+from .models import Complaint, ReplyTemplate, ReplyUse
 from .sla import sla_sweep
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -38,7 +38,52 @@ def _dept(code: str) -> int:
     return Department.objects.get(code=code).pk
 
 
+# Reply templates administration keeps (placeholders fill from the case).
+DEMO_TEMPLATES = [
+    (
+        "受理确认",
+        ReplyUse.ACKNOWLEDGEMENT,
+        "您的来电已受理（{ticket}）",
+        "{customer}您好，您反映的问题已受理，编号{ticket}。我们正在请责任部门核实，"
+        "会尽快给您答复。如有疑问请拨打热线{hotline}。客服{agent}",
+    ),
+    (
+        "处理结果告知",
+        ReplyUse.RESULT,
+        "您的投诉 {ticket} 处理结果",
+        "{customer}您好，您{accepted}反映的问题（编号{ticket}）经{department}处理，"
+        "结果如下：{result}。如仍有问题，请拨打热线{hotline}。客服{agent}",
+    ),
+    (
+        "回访话术",
+        ReplyUse.CALLBACK,
+        "",
+        "{customer}您好，我是客服{agent}。您之前反映的问题（编号{ticket}）已处理，"
+        "想了解一下您对处理过程和结果是否满意？",
+    ),
+    (
+        "致歉",
+        ReplyUse.APOLOGY,
+        "关于您的投诉 {ticket}",
+        "{customer}您好，对给您带来的不便我们深表歉意。{result}。"
+        "感谢您的理解与支持，热线{hotline}。客服{agent}",
+    ),
+]
+
+
+def _seed_templates(stdout) -> None:
+    made = 0
+    for name, use, subject, body in DEMO_TEMPLATES:
+        _, created = ReplyTemplate.objects.get_or_create(
+            name=name, defaults={"use": use, "subject": subject, "body": body}
+        )
+        made += created
+    if made:
+        stdout.write(f"complaints: {made} reply templates")
+
+
 def seed(*, stdout) -> None:
+    _seed_templates(stdout)
     if Complaint.objects.filter(contact_phone__startswith=DEMO_PHONE_PREFIX).exists():
         stdout.write("complaints: demo cases already there")
         return

@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.org.models import Department
 
+from .forms_replies import TemplatePickMixin
 from .models import (
     Channel,
     Complexity,
     ContactChannel,
     ContactPurpose,
     Kind,
+    ReplyUse,
     Satisfaction,
 )
 
@@ -29,6 +31,11 @@ class IntakeForm(forms.Form):
         widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "tel"}),
     )
     customer_name = forms.CharField(label=_("Customer name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Customer e-mail"),
+        required=False,
+        help_text=_("Only if the customer wants the result by e-mail."),
+    )
     unit = forms.CharField(
         label=_("Unit or product serial number"), max_length=100, required=False
     )
@@ -151,16 +158,42 @@ class SolveForm(NoteForm):
     field_order = ["findings", "solution", "note", "return_now"]
 
 
-class TellResultForm(NoteForm):
+class TellResultForm(TemplatePickMixin, NoteForm):
+    template_uses = (ReplyUse.RESULT, ReplyUse.APOLOGY)
+    text_field = "result"
+
     result = forms.CharField(
         label=_("What the customer was told"), widget=forms.Textarea(attrs=TEXTAREA)
     )
     channel = forms.ChoiceField(label=_("How"), choices=ContactChannel.choices)
+    send_email = forms.BooleanField(
+        label=_("Also e-mail this text to the customer"), required=False
+    )
+    email = forms.EmailField(
+        label=_("Customer e-mail"),
+        required=False,
+        help_text=_("Fill in only if the customer gives a new address now."),
+    )
 
-    field_order = ["result", "channel", "note"]
+    field_order = ["result", "channel", "send_email", "email", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_template_field()
+
+    def clean(self):
+        return self.clean_template_text(super().clean())
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(TemplatePickMixin, forms.Form):
+    template_uses = (ReplyUse.CALLBACK,)
+    text_field = "script"
+
+    script = forms.CharField(
+        label=_("What you said to the customer"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
     satisfaction = forms.TypedChoiceField(
         label=_("Satisfaction"),
         choices=Satisfaction.choices,
@@ -174,8 +207,18 @@ class CallbackForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("How"), choices=ContactChannel.choices)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_template_field()
 
-class ContactForm(forms.Form):
+    def clean(self):
+        return self.clean_template_text(super().clean(), required=False)
+
+
+class ContactForm(TemplatePickMixin, forms.Form):
+    template_uses = (ReplyUse.ACKNOWLEDGEMENT, ReplyUse.APOLOGY)
+    text_field = "summary"
+
     purpose = forms.ChoiceField(
         label=_("Purpose"),
         choices=[
@@ -187,6 +230,13 @@ class ContactForm(forms.Form):
     summary = forms.CharField(
         label=_("What the customer was told"), widget=forms.Textarea(attrs=TEXTAREA)
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_template_field()
+
+    def clean(self):
+        return self.clean_template_text(super().clean())
 
 
 class WaitForm(forms.Form):

@@ -9,9 +9,26 @@ helpdesks such as Zammad and osTicket do; R-CMP-4, R-CMP-5).
 
 Whoever took the step is not told of it. One notification per person, sent together
 (``notify_many``: one INSERT, one e-mail sweep).
+
+Grouped when many arrive at once. "At once" means: inside one ``handoffs_grouped()``
+block, which a service acting on several cases in one call opens around its whole
+transaction (``complaints_send_many``: one request routing many cases). The block
+collects the handoffs instead of sending them, and when it ends (still inside the
+transaction, so nothing is told of a step rolled back) each person gets one
+notification: the single one as usual when they received one case, else one notice
+listing the cases ("5 complaints handed to you", one line per case, at most
+``DIGEST_LINES``) linked to their queue filtered to those cases. Steps taken one at a
+time (each its own request) are told one at a time. The SLA sweep groups its own
+escalations the same way, per person and batch (docs/sla-sweep.md).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -112,8 +129,87 @@ def _recipients(complaint: Complaint) -> list[Employee]:
     return []
 
 
+DIGEST_LINES = 50  # lines listed in a grouped notice; the rest are counted
+LINK_CASES = 100  # up to this many cases the link filters the queue to them
+
+
+@dataclass(frozen=True)
+class Handoff:
+    complaint_id: int
+    number: str
+    status: str
+    title: str
+    body: str
+
+
+# The handoffs collected by the open ``handoffs_grouped()`` block: person -> list.
+_collected: ContextVar[dict | None] = ContextVar("complaint_handoffs", default=None)
+
+
+@contextmanager
+def handoffs_grouped() -> Iterator[None]:
+    """Collect the handoffs of the block and tell each person once at its end.
+
+    Open it inside the transaction of a service that acts on several cases. A
+    nested block joins the outer one. Nothing is sent if the block raises.
+    """
+    if _collected.get() is not None:
+        yield
+        return
+    token = _collected.set({})
+    try:
+        yield
+        collected = _collected.get()
+    finally:
+        _collected.reset(token)
+    _send_grouped(collected)
+
+
+def _queue_name(status: str) -> str:
+    if status == Status.SENT:
+        return "department"
+    if status == Status.CALLBACK_DONE:
+        return "sign_off"
+    return "mine"
+
+
+def _digest(handoffs: list[Handoff]) -> tuple[str, str, str]:
+    count = len(handoffs)
+    # Only ever two or more (one reads as the single notice).
+    title = _("%(count)s complaints handed to you") % {"count": count}
+    lines = [h.title for h in handoffs[:DIGEST_LINES]]
+    if count > DIGEST_LINES:
+        lines.append(_("and %(count)s more") % {"count": count - DIGEST_LINES})
+    queues = {_queue_name(h.status) for h in handoffs}
+    # Different queues (rare): the cases are found among all the person sees.
+    query = {"queue": queues.pop() if len(queues) == 1 else "all"}
+    if count <= LINK_CASES:
+        query["cases"] = ",".join(str(h.complaint_id) for h in handoffs)
+    else:
+        statuses = {h.status for h in handoffs}
+        if len(statuses) == 1:
+            query["status"] = statuses.pop()
+    url = reverse("complaints:queue") + "?" + urlencode(query)
+    return title, "\n".join(lines), url
+
+
+def _send_grouped(collected: dict) -> None:
+    messages = []
+    for person, handoffs in collected.values():
+        if len(handoffs) == 1:
+            h = handoffs[0]
+            url = reverse("complaints:detail", args=[h.complaint_id])
+            messages.append(Message([person], h.title, h.body, url))
+        else:
+            title, body, url = _digest(handoffs)
+            messages.append(Message([person], title, body, url))
+    if messages:
+        notify_many(messages=messages)
+
+
 def handoff_notify(*, complaint: Complaint, action: str, actor) -> None:
-    """Tell the people who now hold the case (after the step is recorded)."""
+    """Tell the people who now hold the case (after the step is recorded); inside
+    ``handoffs_grouped()`` the notice waits for the block's end."""
     texts = _texts(complaint, action)
     if texts is None:
         return
@@ -122,6 +218,12 @@ def handoff_notify(*, complaint: Complaint, action: str, actor) -> None:
     if not people:
         return
     title, body = texts
+    collected = _collected.get()
+    if collected is not None:
+        handoff = Handoff(complaint.pk, complaint.number, complaint.status, title, body)
+        for pk, person in people.items():
+            collected.setdefault(pk, (person, []))[1].append(handoff)
+        return
     url = reverse("complaints:detail", args=[complaint.pk])
     notify_many(
         messages=[

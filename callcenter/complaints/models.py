@@ -73,6 +73,7 @@ class Complaint(models.Model):
         _("unit or product serial number"), max_length=100, blank=True
     )
     contact_phone = models.CharField(_("contact phone"), max_length=30, db_index=True)
+    email = models.EmailField(_("customer e-mail"), blank=True)
     channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.HOTLINE
     )
@@ -199,6 +200,7 @@ class EventAction(models.TextChoices):
     SOLVED = "solved", _("Solved")
     RETURNED = "returned", _("Returned to customer service")
     CUSTOMER_TOLD = "customer_told", _("Customer told the result")
+    EMAILED = "emailed", _("Result e-mailed to the customer")
     CALLBACK = "callback", _("Callback visit")
     SIGNED_OFF = "signed_off", _("Signed off and closed")
     REOPENED = "reopened", _("Reopened")
@@ -529,3 +531,7 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Reply templates live in their own module (this one is long enough).
+from .models_replies import ReplyTemplate, ReplyUse  # noqa: E402, F401

@@ -12,6 +12,8 @@ def menu(user) -> list[NavSection]:
         items.append(NavItem(_("Complaint queues"), "complaints:queue"))
     if scope(user, "complaints.report") > Scope.NONE:
         items.append(NavItem(_("Complaint reports"), "complaints:reports"))
+    if scope(user, "complaints.templates") > Scope.NONE:
+        items.append(NavItem(_("Reply templates"), "complaints:templates"))
     if not items:
         return []
     return [

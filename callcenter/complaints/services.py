@@ -28,8 +28,8 @@ from telephony_admin.core.services import audit_record
 from telephony_admin.org.access import employee_of, require
 from telephony_admin.org.models import Department
 
+from . import mailing, sla
 from . import permissions as perm
-from . import sla
 from .errors import ComplaintError, TransitionRefused
 from .handoffs import handoff_notify
 from .models import (
@@ -181,6 +181,7 @@ def complaint_register(
     accepted_at: datetime | None = None,
     hotline_call_id: int | None = None,
     answer: str = "",
+    email: str = "",
     now: datetime | None = None,
 ) -> Complaint:
     """Register a case (投诉登记表) and start its clocks (R-CMP-1, R-CMP-2)."""
@@ -206,6 +207,7 @@ def complaint_register(
         accepted_at=accepted_at,
         customer_name=customer_name.strip(),
         contact_phone=normalise_phone(contact_phone),
+        email=email.strip(),
         content=content,
         kind=kind,
         complexity=complexity,
@@ -469,12 +471,25 @@ def complaint_tell_result(
     result: str,
     channel: str = ContactChannel.PHONE,
     note: str = "",
+    template=None,
+    send_email: bool = False,
+    email: str = "",
     now: datetime | None = None,
 ) -> Complaint:
-    """The agent tells the customer the result; the resolution clocks stop."""
+    """The agent tells the customer the result; the resolution clocks stop. With
+    ``send_email`` the text also goes to the customer's e-mail address (refused
+    when they gave none), recorded in the history and sent after commit; ``email``
+    is an address the customer gives now (kept on the case)."""
     complaint = _load(complaint_id, lock=True)
     perm.require_customer_service(user)
     _check_state(complaint, "tell_result")
+    details = {"template": template.name} if template else {}
+    email = email.strip()
+    if email and email != complaint.email:
+        details["email"] = {"from": complaint.email, "to": email}
+        complaint.email = email
+    if send_email:
+        mailing.ensure_can_email(complaint)
     actor, now = _actor(user), _now(now)
     _contact(complaint, actor, now, channel, ContactPurpose.RESULT, result)
     sla.clocks_meet(
@@ -482,7 +497,7 @@ def complaint_tell_result(
         kinds=[ClockKind.RESOLUTION_TARGET, ClockKind.RESOLUTION_MAX],
         now=now,
     )
-    return _transition(
+    complaint = _transition(
         complaint=complaint,
         action="tell_result",
         event=EventAction.CUSTOMER_TOLD,
@@ -490,8 +505,15 @@ def complaint_tell_result(
         now=now,
         internal_note=note,
         customer_text=result,
+        details=details,
         result_text=result,
+        email=complaint.email,
     )
+    if send_email:
+        mailing.result_email_queue(
+            complaint=complaint, actor=actor, text=result, template=template, now=now
+        )
+    return complaint
 
 
 @transaction.atomic
@@ -502,9 +524,11 @@ def complaint_callback(
     satisfaction: int,
     comment: str = "",
     channel: str = ContactChannel.PHONE,
+    script: str = "",
     now: datetime | None = None,
 ) -> Complaint:
-    """The callback visit (回访) records the customer's satisfaction (R-CMP-5)."""
+    """The callback visit (回访) records the customer's satisfaction (R-CMP-5);
+    ``script`` is what the agent said (a callback template, edited)."""
     complaint = _load(complaint_id, lock=True)
     perm.require_customer_service(user)
     if not 1 <= int(satisfaction) <= 5:
@@ -521,7 +545,7 @@ def complaint_callback(
         event=EventAction.CALLBACK,
         actor=actor,
         now=now,
-        customer_text=comment,
+        customer_text=script or comment,
         details={"satisfaction": int(satisfaction)},
         satisfaction=int(satisfaction),
         satisfaction_comment=comment,

@@ -14,14 +14,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from telephony_admin.errors import DomainError, PermissionRefused
-from telephony_admin.org.access import capability_required
+from telephony_admin.org.access import capability_required, employee_of
 from telephony_admin.org.models import Department
 
 from . import permissions as perm
 from . import reports
 from .actions import ACTIONS, available
+from .bulk import complaints_send_many
 from .forms import AttachmentForm, IntakeForm, ReportFilterForm
-from .models import Channel, Complaint, ComplaintAttachment, Kind, Status
+from .forms_replies import text_from_template
+from .models import (
+    Channel,
+    Complaint,
+    ComplaintAttachment,
+    Kind,
+    ReplyTemplate,
+    Status,
+)
+from .replies import filled
 from .selectors import (
     QUEUES,
     clock_view,
@@ -73,6 +83,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         value = request.GET.get(key)
         if value in choices.values:
             qs = qs.filter(**{key: value})
+    # ?cases=1,2,3: the cases of one grouped handoff notice.
+    cases = [int(pk) for pk in request.GET.get("cases", "").split(",") if pk.isdigit()]
+    if cases:
+        qs = qs.filter(pk__in=cases)
     department = request.GET.get("department", "")
     if department.isdigit():
         qs = qs.filter(department_id=int(department))
@@ -95,8 +109,43 @@ def queue(request: HttpRequest) -> HttpResponse:
             "department": department,
             "follow_ups": open_follow_ups(user=request.user),
             "can_create": perm.is_customer_service(request.user),
+            "cases_filter": bool(cases),
+            # The bulk route shows when the page lists a complaint to send.
+            "send_departments": Department.objects.order_by("code")
+            if perm.is_customer_service(request.user)
+            and any(
+                c.status == Status.REGISTERED and c.kind == Kind.COMPLAINT
+                for c in page.object_list
+            )
+            else [],
         },
     )
+
+
+@capability_required("complaints.act")
+@require_POST
+def send_many(request: HttpRequest) -> HttpResponse:
+    """Send the ticked registered complaints to one department (one notice each)."""
+    ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
+    department = request.POST.get("department", "")
+    back = reverse("complaints:queue") + "?queue=" + request.POST.get("queue", "")
+    if not department.isdigit():
+        messages.error(request, _("Choose the responsible department."))
+        return redirect(back)
+    try:
+        sent = complaints_send_many(
+            user=request.user, complaint_ids=ids, department_id=int(department)
+        )
+    except PermissionRefused:
+        raise
+    except (DomainError, Complaint.DoesNotExist, Department.DoesNotExist) as exc:
+        messages.error(request, getattr(exc, "message", _("No such case.")))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Cases sent to the department: %(count)s.") % {"count": len(sent)},
+    )
+    return redirect(back)
 
 
 def _from_call(request) -> dict:
@@ -167,7 +216,15 @@ def _detail_context(request, complaint: Complaint, bound: dict | None = None) ->
         for action in available(request.user, complaint)
     ]
     clocks = list(complaint.clocks.all())
+    reply_templates = {}
+    if perm.is_customer_service(request.user):
+        speaker = employee_of(request.user)
+        reply_templates = {
+            str(t.pk): filled(t, complaint, agent=speaker)
+            for t in ReplyTemplate.objects.filter(active=True)
+        }
     return {
+        "reply_templates": reply_templates,
         "complaint": complaint,
         "clocks": [(c, clock_view(c, now)) for c in clocks],
         "primary_actions": [(a, f) for a, f in actions if a.primary],
@@ -197,10 +254,15 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     step = ACTIONS.get(action)
     if step is None:
         raise Http404
+    if step.confirm_url:  # acts on its confirmation page only
+        return redirect(step.confirm_url, pk=pk)
     form = step.form(request.POST, prefix=step.name)
     if form.is_valid():
+        data = text_from_template(
+            form, dict(form.cleaned_data), complaint, request.user
+        )
         try:
-            step.run(request.user, complaint, form.cleaned_data)
+            step.run(request.user, complaint, data)
         except PermissionRefused:
             raise
         except DomainError as exc:

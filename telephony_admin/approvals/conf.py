@@ -7,3 +7,12 @@ config.register(
     8,
     _("Approval reminder after (working hours)"),
 )
+config.register(
+    "approvals.waiting_alert_working_days",
+    2,
+    _("Management home: approvals waiting longer than (working days)"),
+    _(
+        "The general manager and department heads see the requests whose current "
+        "step has waited longer than this."
+    ),
+)

@@ -5,9 +5,23 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from telephony_admin.org.access import employee_of, roles_of
+from telephony_admin.core import config
+from telephony_admin.org.access import (
+    employee_of,
+    has_role,
+    headed_department_ids,
+    roles_of,
+)
+from telephony_admin.org.models import Role
+from telephony_admin.workcal.calendar import add_working_days
 
-from .models import Absence, ApprovalRequest, ApprovalStep, StepStatus
+from .models import (
+    Absence,
+    ApprovalRequest,
+    ApprovalStatus,
+    ApprovalStep,
+    StepStatus,
+)
 
 
 def steps_awaiting(*, user) -> QuerySet[ApprovalStep]:
@@ -49,3 +63,31 @@ def request_with_steps(*, pk: int) -> ApprovalRequest:
         .prefetch_related("steps__approver", "steps__decided_by", "steps__on_behalf_of")
         .get(pk=pk)
     )
+
+
+def steps_waiting_too_long(*, user, now=None) -> list[ApprovalStep]:
+    """Pending steps waiting longer than ``approvals.waiting_alert_working_days``
+    working days, oldest first, over the management home's scope: the general
+    manager's the company's, a head's the requests of the departments they head."""
+    now = now or timezone.now()
+    steps = ApprovalStep.objects.filter(
+        status=StepStatus.PENDING,
+        pending_since__isnull=False,
+        request__status=ApprovalStatus.PENDING,
+    )
+    if not has_role(user, Role.GM):
+        departments = headed_department_ids(user)
+        if not departments:
+            return []
+        steps = steps.filter(request__department_id__in=departments)
+    days = config.get("approvals.waiting_alert_working_days")
+    result = []
+    # Adding working days keeps the order of the start times, so the steps waiting
+    # too long are the oldest ones: stop at the first that has not.
+    for step in steps.select_related(
+        "request", "request__requester", "request__department", "approver"
+    ).order_by("pending_since", "pk"):
+        if add_working_days(step.pending_since, days) > now:
+            break
+        result.append(step)
+    return result

@@ -6,13 +6,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from telephony_admin.core import config
 from telephony_admin.errors import DomainError
-from telephony_admin.org.access import employee_of, has_role, headed_department_ids
+from telephony_admin.org.access import (
+    capability_required,
+    employee_of,
+    has_role,
+    headed_department_ids,
+)
 from telephony_admin.org.models import Role
 
 from .forms import AbsenceForm, DecisionForm
 from .models import Absence, ApprovalRequest, ApprovalStatus
-from .selectors import request_with_steps, requests_of, steps_awaiting
+from .selectors import (
+    request_with_steps,
+    requests_of,
+    steps_awaiting,
+    steps_waiting_too_long,
+)
 from .services import (
     absence_create,
     approval_cancel,
@@ -40,6 +51,20 @@ def _may_view(user, request: ApprovalRequest) -> bool:
 def inbox(request: HttpRequest) -> HttpResponse:
     steps = steps_awaiting(user=request.user)
     return render(request, "approvals/inbox.html", {"steps": steps})
+
+
+@capability_required("management.view")
+def waiting(request: HttpRequest) -> HttpResponse:
+    """Requests waiting longer than the setting: the general manager's company,
+    a head's departments (the management home's figure)."""
+    return render(
+        request,
+        "approvals/waiting.html",
+        {
+            "steps": steps_waiting_too_long(user=request.user),
+            "days": config.get("approvals.waiting_alert_working_days"),
+        },
+    )
 
 
 @login_required

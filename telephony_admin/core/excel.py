@@ -13,12 +13,18 @@ headers bold, first row frozen, filter on, columns sized. Chosen by measurement
 (``bench/xlsx_writers.py`` and ``bench/README.md``). Small reports build their
 sheets with ``table_sheet`` and ``workbook_bytes``. openpyxl stays for reading
 uploaded workbooks (and the tests read every export back with it).
+
+For paper, a sheet can carry a ``PrintSetup`` (A4, orientation, the header row
+repeated on each page, fit to one page wide, a printed page header and footer) and
+a ``totals_label``: a last row whose money columns hold the sums, computed in
+Python to the fen while the rows stream (numbers, never formulas), so row 1 stays
+the column header whatever a sheet adds for print.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -29,11 +35,14 @@ from django.utils.functional import Promise
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
+MULTIPLIER_FORMAT = "0.0##"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 TEXT, MONEY, NUMBER, DATE, DATETIME = "text", "money", "number", "date", "datetime"
 GENERAL = "general"
+MULTIPLIER = "multiplier"
+A4 = 9  # Excel's paper size code
 
 
 def safe_value(value: Any) -> Any:
@@ -52,21 +61,78 @@ class Column:
 
     ``kind`` says how values are written: ``text`` (``str()``, formula-safe),
     ``money`` (a number to the fen, ``#,##0.00``), ``number``, ``date`` or
-    ``datetime`` (aware times in the active time zone, Asia/Shanghai), or
-    ``general`` for a small report's mixed column (text formula-safe, numbers as
-    numbers, a ``Decimal`` as money).
+    ``datetime`` (aware times in the active time zone, Asia/Shanghai),
+    ``multiplier`` (a factor such as 2 or 0.5: a number shown ``0.0##``, never
+    as money), or ``general`` for a small report's mixed column (text
+    formula-safe, numbers as numbers, a ``Decimal`` as money).
+
+    ``total`` says whether the sheet's totals row sums the column: by default the
+    money columns are summed and no other.
     """
 
     header: str
     width: float = 12
     kind: str = TEXT
+    total: bool | None = None
+
+    @property
+    def summed(self) -> bool:
+        return self.kind == MONEY if self.total is None else self.total
+
+
+def header_text(text: str) -> str:
+    """Plain text for a printed page header or footer: Excel reads ``&`` as the
+    start of a code, so a literal one is doubled."""
+    return str(text).replace("&", "&&")
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How a sheet prints: A4 by default; ``landscape``; ``repeat_header`` prints
+    row 1 (the column header) on every page; ``fit_width`` shrinks the sheet to
+    one page wide (as many pages down as it needs); ``header`` and ``footer`` are
+    plain text printed centred on each page (bold header), ``page_numbers`` adds
+    "page / pages" to the footer's right."""
+
+    header: str = ""
+    footer: str = ""
+    landscape: bool = False
+    paper_size: int = A4
+    repeat_header: bool = True
+    fit_width: bool = False
+    page_numbers: bool = True
+
+    def options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {
+            "landscape": self.landscape,
+            "paper_size": self.paper_size,
+        }
+        if self.repeat_header:
+            options["repeat_rows"] = 0
+        if self.fit_width:
+            options["fit_to_pages"] = (1, 0)
+        if self.header:
+            options["header"] = '&C&"-,Bold"' + header_text(self.header)
+        footer = "&C" + header_text(self.footer) if self.footer else ""
+        if self.page_numbers:
+            footer += "&R&P / &N"
+        if footer:
+            options["footer"] = footer
+        return options
 
 
 @dataclass
 class Sheet:
+    """A sheet: its columns, its rows (any iterable, read once while writing),
+    optionally how it prints and a last totals row labelled ``totals_label`` (in
+    the first column) holding the sums of the ``summed`` columns."""
+
     name: str
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
+    printing: PrintSetup | None = None
+    totals_label: str | None = None
+    row_heights: dict[int, float] | None = None
 
 
 def _text(value: Any) -> Any:
@@ -127,6 +193,7 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     TEXT: _text,
     MONEY: _money,
     NUMBER: _number,
+    MULTIPLIER: _number,
     DATE: _date,
     DATETIME: _datetime,
     GENERAL: _general,
@@ -152,6 +219,8 @@ def _records(
         for c in sheet.columns
         if c.kind not in (TEXT, MONEY)
     ]
+    summed = [c.header for c in sheet.columns if c.summed and c.kind != TEXT]
+    sums: dict[str, Any] = dict.fromkeys(summed, 0)
     for row in sheet.rows:
         record = dict(zip(headers, row, strict=True))
         for header in texts:
@@ -169,13 +238,42 @@ def _records(
                 record[header] = None
         for header, convert in others:
             record[header] = convert(record[header])
+        for header in summed if sheet.totals_label is not None else ():
+            value = record[header]
+            if value.__class__ is float and header in money:
+                # In fen, as the cell shows it: an int stays exact over millions.
+                sums[header] += round(value * 100)
+            elif value is not None and value != "":
+                sums[header] += value
         yield record
         counter[0] += 1
         if tick is not None and counter[0] % every == 0:
             tick()
-    if counter[0] == 0:
+    if sheet.totals_label is not None:
+        totals: dict[str, Any] = dict.fromkeys(headers)
+        for header in summed:
+            total = sums[header]
+            totals[header] = round(total / 100, 2) if header in money else total
+        totals[headers[0]] = _text(sheet.totals_label)
+        yield totals
+    elif counter[0] == 0:
         # The header comes from the first record: a row of blanks writes no cells.
         yield dict.fromkeys(headers)
+
+
+def _sheet_options(sheet: Sheet) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if sheet.printing is not None:
+        options["page_setup"] = sheet.printing.options()
+    if sheet.row_heights:
+        options["row_heights"] = dict(sheet.row_heights)
+    if sheet.totals_label is not None and isinstance(sheet.rows, Sized):
+        # The totals row in bold where its place is known before writing (its
+        # number cells keep their column's number format).
+        from rustpy_xlsxwriter import Format
+
+        options["row_formats"] = {len(sheet.rows) + 1: Format().set_bold()}
+    return options
 
 
 def write_workbook(
@@ -198,6 +296,7 @@ def write_workbook(
         MONEY: Format().set_num_format(MONEY_FORMAT),
         DATE: Format().set_num_format(DATE_FORMAT),
         DATETIME: Format().set_num_format(DATETIME_FORMAT),
+        MULTIPLIER: Format().set_num_format(MULTIPLIER_FORMAT),
     }
     book = FastExcel(target).freeze(row=1)
     counters = [[0] for _sheet in sheets]
@@ -213,6 +312,7 @@ def write_workbook(
             column_formats=[formats.get(c.kind) for c in sheet.columns],
             header_format=bold,
             autofilter=True,
+            **_sheet_options(sheet),
         )
     book.save()
     return [c[0] for c in counters]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 
 NAV_MODULES = (
+    "telephony_admin.overview.nav",
     "telephony_admin.approvals.nav",
     "extensions.nav",
     "billing.nav",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from telephony_admin.org.access import capability_required
+from telephony_admin.org.access import capability_required, scope
 
 from . import config, exports
 from .home import panels_for
@@ -24,7 +24,14 @@ from .services import notification_mark_read
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"panels": panels_for(request.user)})
+    context = {"panels": panels_for(request.user)}
+    if scope(request.user, "management.view"):
+        # The general manager's and the heads' home opens on the management
+        # overview; the usual panels follow (docs/management-home.md).
+        from telephony_admin.overview.views import management_context
+
+        context["management"] = management_context(request)
+    return render(request, "core/home.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

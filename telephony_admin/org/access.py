@@ -89,6 +89,7 @@ CAPABILITIES: dict[str, dict[Role, Scope]] = {
         Role.HANDLER: D,
     },
     "complaints.sign_off": {Role.CS_HEAD: A},
+    "complaints.templates": {Role.ADMIN: A},  # reply templates (issue 15)
     "complaints.report": {
         Role.ADMIN: A,
         Role.DEPT_HEAD: D,
@@ -106,6 +107,9 @@ CAPABILITIES: dict[str, dict[Role, Scope]] = {
     "rosters.edit": {Role.ADMIN: A, Role.CS_HEAD: A},
     "api_tokens.edit": {Role.ADMIN: A},
     "equipment.decide_gm": {Role.GM: A},
+    # The management home (issue 15): the GM over the company, a head over the
+    # departments they head; each figure keeps its own capability's scope.
+    "management.view": {Role.GM: A, Role.DEPT_HEAD: D},
 }
 
 

@@ -6,3 +6,6 @@ class OrgConfig(AppConfig):
     name = "telephony_admin.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from . import conf  # noqa: F401

@@ -22,6 +22,7 @@ from billing.services import bill_import_create, bill_import_run, parse_month
 from telephony_admin.errors import DomainError
 
 from .factories import at
+from .sheets import data_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -126,11 +127,8 @@ def test_import_bill_then_export_deductions_with_no_worker_has_the_penalties__R_
         "export_deductions", "--period", "2026-10", "--out", str(sheet), stdout=out
     )
     book = load_workbook(sheet)
-    summary = book.worksheets[0]
-    premium = sum(
-        Decimal(str(row[4] or 0))
-        for row in summary.iter_rows(min_row=2, values_only=True)
-    )
+    summary = book.worksheets[1]
+    premium = sum(Decimal(str(row[4] or 0)) for row in data_rows(summary))
     assert premium == PREMIUM_CHARGES * 5
 
 

@@ -20,6 +20,8 @@ from billing.deductions.services.export import deductions_export
 from billing.models import BillingPeriod
 from telephony_admin.org.models import Employee
 
+from .sheets import WORKBOOK_SHEETS, data_rows
+
 pytestmark = pytest.mark.django_db
 
 
@@ -75,7 +77,7 @@ def test_demo_month_workbook_matches_the_database__R_PRV_4(demo_month):
     ).exists()
     data, total = deductions_export(actor=None, period=demo_month)
     book = load_workbook(BytesIO(data))
-    assert book.sheetnames == ["扣款汇总", "部门话费", "明细"]
+    assert book.sheetnames == WORKBOOK_SHEETS
     assert [c.value for c in book["部门话费"][1]] == [
         "部门",
         "限额",
@@ -86,12 +88,12 @@ def test_demo_month_workbook_matches_the_database__R_PRV_4(demo_month):
     assert [c.value for c in book["明细"][1]][:3] == ["工号", "姓名", "日期"]
     sheet = {
         row[0]: Decimal(str(row[7])).quantize(Decimal("0.01"))
-        for row in book["扣款汇总"].iter_rows(min_row=2, values_only=True)
+        for row in data_rows(book["扣款汇总"])
     }
     expected = database_totals(demo_month)
     assert sheet == expected
     assert sum(sheet.values()) == total
-    for row in book["扣款汇总"].iter_rows(min_row=2, values_only=True):
+    for row in data_rows(book["扣款汇总"]):
         parts = sum(Decimal(str(v)) for v in row[3:7])
         assert parts.quantize(Decimal("0.01")) == Decimal(str(row[7])).quantize(
             Decimal("0.01")

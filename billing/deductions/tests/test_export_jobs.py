@@ -32,6 +32,7 @@ from telephony_admin.core.models import AuditEvent, ExportJob, ExportStatus
 from telephony_admin.core.money import to_money
 
 from .factories import at, make_call
+from .sheets import WORKBOOK_SHEETS, data_rows
 
 pytestmark = pytest.mark.django_db
 NOW = at(2026, 11, 5, 10)
@@ -101,13 +102,10 @@ def test_a_large_month_is_built_by_a_job_then_downloaded__R_PRV_4(
         'filename="deductions-2026-10.xlsx"'
     )
     book = load_workbook(BytesIO(b"".join(download.streaming_content)))
-    assert book.sheetnames == ["扣款汇总", "部门话费", "明细"]
-    premium = sum(
-        Decimal(str(r[4] or 0))
-        for r in book["扣款汇总"].iter_rows(min_row=2, values_only=True)
-    )
+    assert book.sheetnames == WORKBOOK_SHEETS
+    premium = sum(Decimal(str(r[4] or 0)) for r in data_rows(book["扣款汇总"]))
     assert premium == (Decimal("1.23") + Decimal("2.00") + Decimal("0.50")) * 5
-    assert len(list(book["明细"].iter_rows(min_row=2))) == 5
+    assert len(data_rows(book["明细"])) == 5
     assert PeriodEvent.objects.filter(
         period=month, action=PeriodAction.EXPORTED, actor=company.finance.user
     ).exists()
@@ -125,7 +123,7 @@ def test_a_small_month_is_written_in_the_response(client, company, month):
     client.force_login(company.finance.user)
     response = client.get(EXPORT)
     assert response.status_code == 200 and not ExportJob.objects.exists()
-    assert load_workbook(BytesIO(response.content)).sheetnames[2] == "明细"
+    assert load_workbook(BytesIO(response.content)).sheetnames[3] == "明细"
 
 
 @time_machine.travel(NOW, tick=False)
@@ -161,7 +159,7 @@ def test_export_deductions_streams_a_readable_file(company, month, tmp_path):
     assert all(c.data_type != "f" for c in cells)
     assert any("=cmd" in str(c.value) and c.data_type == "s" for c in cells)
     _data, total = deductions_export(actor=None, period=month)
-    totals = [r[7] for r in book["扣款汇总"].iter_rows(min_row=2, values_only=True)]
+    totals = [r[7] for r in data_rows(book["扣款汇总"])]
     assert sum(Decimal(str(t)) for t in totals) == total
 
 

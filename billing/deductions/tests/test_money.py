@@ -30,6 +30,7 @@ from telephony_admin.core.models import AuditEvent, Notification
 from telephony_admin.errors import DomainError, PeriodClosed, PermissionRefused
 
 from .factories import at, make_call
+from .sheets import WORKBOOK_SHEETS, data_rows
 
 pytestmark = pytest.mark.django_db
 NOW = at(2026, 11, 5, 10)
@@ -381,7 +382,7 @@ def test_workbook_sheets_headers_and_totals_to_the_fen__R_PRV_4(company, lines):
     )
     data, total = deductions_export(actor=company.finance.user, period=call.period)
     book = read(data)
-    assert book.sheetnames == ["扣款汇总", "部门话费", "明细"]
+    assert book.sheetnames == WORKBOOK_SHEETS
     summary = book["扣款汇总"]
     header = [c.value for c in summary[1]]
     assert header == [
@@ -395,8 +396,8 @@ def test_workbook_sheets_headers_and_totals_to_the_fen__R_PRV_4(company, lines):
         "合计",
     ]
     assert summary.freeze_panes == "A2"
-    assert summary.auto_filter.ref == "A1:H3"
-    rows = {r[1]: r for r in summary.iter_rows(min_row=2, values_only=True)}
+    assert summary.auto_filter.ref == "A1:H4"  # two people, then 合计
+    rows = {r[1]: r for r in data_rows(summary)}
     # employee: private 0.45, premium 6.15, fine 30.00; head: 80% of 30 = 24.00
     assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in rows["张三"][3:]] == [
         Decimal("0.45"),
@@ -408,11 +409,11 @@ def test_workbook_sheets_headers_and_totals_to_the_fen__R_PRV_4(company, lines):
     assert Decimal(str(rows["王经理"][7])) == Decimal("24.00")
     assert total == Decimal("60.60")
     assert summary["H2"].number_format == "#,##0.00"
-    sales = {r[0]: r for r in book["部门话费"].iter_rows(min_row=2, values_only=True)}
+    sales = {r[0]: r for r in data_rows(book["部门话费"])}
     assert Decimal(str(sales["销售部"][1])) == Decimal("110.00")
     assert Decimal(str(sales["销售部"][2])) == Decimal("1.68")
     assert Decimal(str(sales["销售部"][3])) == Decimal("108.32")
-    details = list(book["明细"].iter_rows(min_row=2))
+    details = data_rows(book["明细"], values_only=False)
     reasons = [row[7] for row in details]
     injected = [c for c in reasons if "HYPERLINK" in str(c.value)]
     assert injected and all(c.data_type == "s" for c in injected)
@@ -426,7 +427,7 @@ def test_workbook_in_english_on_request(company):
         actor=company.finance.user, period=period_for(date(2026, 10, 1)), lang="en"
     )
     book = read(data)
-    assert book.sheetnames == ["Deductions", "Department charges", "Details"]
+    assert book.sheetnames == ["Notes", "Deductions", "Department charges", "Details"]
     assert book["Deductions"]["H1"].value == "Total"
 
 
@@ -445,7 +446,7 @@ def test_user_text_never_becomes_a_formula__R_PRV_4(company):
     for sheet in ("扣款汇总", "明细"):
         cells = [c for row in book[sheet].iter_rows() for c in row]
         assert all(c.data_type != "f" for c in cells)
-    names = [row[1] for row in book["扣款汇总"].iter_rows(min_row=2)]
+    names = [row[1] for row in data_rows(book["扣款汇总"], values_only=False)]
     assert ("s", "'=SUM(1,2)") in [(c.data_type, c.value) for c in names]
 
 

@@ -14,6 +14,7 @@ from billing.deductions.services.audits import audit_run
 from billing.models import CallClass, PeriodStatus
 
 from .factories import at, make_call
+from .sheets import WORKBOOK_SHEETS
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_finance_downloads_then_closes_admin_reopens(client, company, month):
     client.force_login(company.finance.user)
     response = client.get("/deductions/closing/2026-10/export.xlsx")
     assert response.status_code == 200
-    assert load_workbook(BytesIO(response.content)).sheetnames[0] == "扣款汇总"
+    assert load_workbook(BytesIO(response.content)).sheetnames[1] == "扣款汇总"
     client.post("/deductions/closing/2026-10/close/")
     month.refresh_from_db()
     assert month.status == PeriodStatus.CLOSED
@@ -139,7 +140,7 @@ def test_finance_downloads_workbook_and_closes_then_import_refused(
         row.get_by_test_id("download").first.click()
     assert download.value.suggested_filename == "deductions-2026-10.xlsx"
     book = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
-    assert book.sheetnames == ["扣款汇总", "部门话费", "明细"]
+    assert book.sheetnames == WORKBOOK_SHEETS
     page.reload()
     row = page.locator("tr[data-month='2026-10']")
     row.get_by_test_id("close").click()

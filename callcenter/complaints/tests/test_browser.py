@@ -64,6 +64,9 @@ def test_complaint_from_intake_to_closure_and_report__R_CMP_4_R_CMP_5_R_CMP_6(
     as_user("head_cs")
     page.goto(detail)
     page.click("[data-testid=submit-sign_off]")
+    # The confirmation shows what signing off locks before it acts.
+    assert "已开通国内长途" in page.inner_text("[data-testid=sign-off-solution]")
+    page.click("[data-testid=confirm-sign_off]")
     page.wait_for_selector("[data-testid=complaint-status][data-status=closed]")
     assert "非常满意 (5/5)" in page.inner_text("[data-testid=satisfaction]")
 

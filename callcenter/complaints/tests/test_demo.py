@@ -31,3 +31,25 @@ def test_demo_seeds_cases_in_every_state_idempotently():
         Status.REGISTERED,
     } <= statuses
     assert Complaint.objects.filter(reopen_count=1).count() == 1
+
+
+def test_demo_seeds_chinese_reply_templates_with_known_placeholders_once(db):
+    import io
+
+    from callcenter.complaints import demo
+    from callcenter.complaints.models import ReplyTemplate
+    from callcenter.complaints.replies import placeholder_errors
+
+    demo.seed(stdout=io.StringIO())  # no demo users: the templates still come
+    demo.seed(stdout=io.StringIO())
+    templates = list(ReplyTemplate.objects.all())
+    assert len(templates) == len(demo.DEMO_TEMPLATES) == 4
+    assert {t.use for t in templates} == {
+        "acknowledgement",
+        "result",
+        "callback",
+        "apology",
+    }
+    for t in templates:
+        assert placeholder_errors(t.subject + t.body) == []
+        assert "您好" in t.body

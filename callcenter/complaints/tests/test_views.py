@@ -125,12 +125,19 @@ def test_full_workflow_through_the_pages__R_CMP_4_R_CMP_5(client, company):
                 "channel": "phone",
             },
         )
-        # Only the customer-service head signs off.
-        post_step(client, complaint, "sign_off", {"note": ""}, status=403)
+        # Only the customer-service head signs off, on the confirmation page.
+        confirm = reverse("complaints:sign_off", args=[complaint.pk])
+        assert client.post(confirm, {"sign_off-note": ""}).status_code == 403
         complaint.refresh_from_db()
         assert complaint.status == Status.CALLBACK_DONE
         login(client, company.head_cs)
-        post_step(client, complaint, "sign_off", {"note": "同意归档"})
+        # The step's own address only leads to the confirmation.
+        response = post_step(client, complaint, "sign_off", {"note": ""})
+        assert response.url == confirm
+        complaint.refresh_from_db()
+        assert complaint.status == Status.CALLBACK_DONE
+        assert client.get(confirm).status_code == 200
+        client.post(confirm, {"sign_off-note": "同意归档"})
     complaint.refresh_from_db()
     assert complaint.status == Status.CLOSED
     assert complaint.signed_off_by == company.head_cs

@@ -13,8 +13,10 @@ from telephony_admin.core.excel import (
     DATE,
     DATETIME,
     MONEY,
+    MULTIPLIER,
     NUMBER,
     Column,
+    PrintSetup,
     Sheet,
     write_workbook,
 )
@@ -95,3 +97,66 @@ def test_a_small_reports_decimal_column_is_money_and_blanks_stay_blank():
     sheet = book["r"]
     assert sheet["B2"].number_format == "#,##0.00" and sheet["B3"].value is None
     assert sheet["C2"].value == "'=x" and sheet["C3"].value == 2
+
+
+def test_a_totals_row_sums_money_in_python_and_leaves_row_1_the_header():
+    columns = [
+        Column("工号", 10),
+        Column("金额", 12, MONEY),
+        Column("倍数", 8, MULTIPLIER),
+        Column("次数", 8, NUMBER, total=True),
+    ]
+    rows = [("a", Decimal("0.10"), Decimal("0.5"), 1)] * 3 + [
+        ("b", 0.2, 2, 2),
+        ("c", None, None, None),
+    ]
+    book, counts = _write(
+        [Sheet("表", columns, (r for r in rows), totals_label="=合计")]
+    )
+    assert counts == [5]  # data rows; the totals row is not one
+    sheet = book["表"]
+    assert [c.value for c in sheet[1]] == ["工号", "金额", "倍数", "次数"]
+    last = list(sheet[sheet.max_row])
+    assert sheet.max_row == 7
+    assert [c.value for c in last] == ["'=合计", 0.5, None, 5]
+    assert all(c.data_type != "f" for c in last)  # numbers, never formulas
+    assert last[1].number_format == "#,##0.00"
+    assert sheet["C2"].value == 0.5 and sheet["C2"].number_format == "0.0##"
+
+
+def test_a_small_sheets_totals_row_is_bold_and_an_empty_sheet_totals_zero():
+    columns = [Column("名称", 10), Column("金额", 12, MONEY)]
+    book, _counts = _write(
+        [
+            Sheet("有", columns, [("甲", Decimal("1.25"))], totals_label="合计"),
+            Sheet("空", columns, [], totals_label="合计"),
+        ]
+    )
+    assert book["有"]["A3"].value == "合计" and book["有"]["A3"].font.b
+    assert [c.value for c in book["空"][2]] == ["合计", 0]
+
+
+def test_print_setup_a4_landscape_repeated_header_fit_to_width_and_page_header():
+    columns = [Column("名称", 10)]
+    printing = PrintSetup(
+        header="R&D 2026-10", footer="内部", landscape=True, fit_width=True
+    )
+    book, _counts = _write(
+        [
+            Sheet("横", columns, [("x",)], printing=printing),
+            Sheet("竖", columns, [("y",)], printing=PrintSetup(repeat_header=False)),
+        ]
+    )
+    wide = book["横"]
+    assert wide.page_setup.orientation == "landscape"
+    assert int(wide.page_setup.paperSize) == 9
+    assert wide.print_title_rows == "$1:$1"
+    assert wide.sheet_properties.pageSetUpPr.fitToPage
+    assert int(wide.page_setup.fitToHeight) == 0
+    assert wide.oddHeader.center.text == "R&&D 2026-10"
+    assert wide.oddFooter.center.text == "内部"
+    assert wide.oddFooter.right.text == "&P / &N"
+    tall = book["竖"]
+    assert tall.page_setup.orientation == "portrait"
+    assert int(tall.page_setup.paperSize) == 9
+    assert tall.print_title_rows is None
