@@ -211,3 +211,22 @@ def test_held_findings_are_not_shown_to_the_people_until_confirmed(
         assert page.context["page"].paginator.count == 0
     client.force_login(company.admin.user)
     assert client.get(url).context["page"].paginator.count == 60
+
+
+def test_the_workbook_says_the_months_status_in_the_pages_words(company, held):
+    from io import BytesIO
+
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    data, _total = deductions_export(actor=company.finance.user, period=held)
+    cover = load_workbook(BytesIO(data))["说明"]
+    values = {str(c.value) for row in cover.iter_rows() for c in row if c.value}
+    with translation.override("zh-hans"):
+        assert str(PeriodStatus.OPEN.label) in values
+
+
+def test_held_findings_are_not_among_the_months_top_violations(company, held):
+    from billing.deductions.overview import top_rules
+
+    assert top_rules(None, held.month) == []
