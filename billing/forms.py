@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.core import config
+from telephony_admin.core.widgets import PersonSelect
 from telephony_admin.org.access import filter_by_scope
 from telephony_admin.org.models import Department, Employee
 
@@ -246,6 +247,7 @@ class ResolveLineForm(forms.Form):
         queryset=Employee.objects.filter(is_active=True).order_by("name"),
         required=False,
         help_text=_("Empty: a shared line, held by the department head."),
+        widget=PersonSelect(),
     )
 
     def __init__(self, *args, **kwargs):

@@ -10,8 +10,18 @@ from telephony_admin.core import config
 config.register(
     "callcenter.message_return_minutes",
     120,
-    _("Messages and missed calls: return within (minutes, wall clock)"),
+    _("Messages and missed calls: return within (minutes)"),
     _("a message or missed call is returned within 2 hours."),
+)
+# R-SWB-3: the 2 hours are the recipient's working hours unless set to "wall".
+config.register(
+    "callcenter.message_return_basis",
+    "service",
+    _("Messages and missed calls: deadline clock basis"),
+    _(
+        "“service” counts the recipient's working hours (a message taken at night "
+        "is due after the next opening); “wall” counts every hour."
+    ),
 )
 config.register(
     "callcenter.message_reminder_minutes",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from telephony_admin.core.widgets import PersonSelect
 from telephony_admin.org.models import Employee
 
 from .models import DialCheck, HotlineCall, Message, Service, SwitchboardCall
@@ -16,6 +17,8 @@ def active_employees():
 
 
 class EmployeeChoiceField(forms.ModelChoiceField):
+    widget = PersonSelect
+
     def label_from_instance(self, obj: Employee) -> str:
         return f"{obj.name} · {obj.department.name}"
 

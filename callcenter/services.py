@@ -21,7 +21,11 @@ from telephony_admin.core.services import audit_record, notify
 from telephony_admin.errors import DomainError, PermissionRefused
 from telephony_admin.org.access import allows, employee_of, require
 from telephony_admin.org.models import Employee, Role
-from telephony_admin.workcal.calendar import is_working_time
+from telephony_admin.workcal.calendar import (
+    NoServiceTime,
+    add_working_hours,
+    is_working_time,
+)
 
 from .models import HotlineCall, Message, Source, SwitchboardCall
 
@@ -109,8 +113,22 @@ def switchboard_call_log(
 
 
 def _return_deadline(start: datetime) -> datetime:
-    # R-SWB-3: returned within 2 hours, counted on the wall clock (a setting).
-    return start + timedelta(minutes=config.get("callcenter.message_return_minutes"))
+    """When a message taken at ``start`` must be returned (R-SWB-3: within 2 hours).
+
+    By default the hours are the recipient's working hours (the working calendar): a
+    message taken at 00:06 is due two working hours after the next opening, one taken
+    on Friday evening on Monday morning. The setting ``callcenter.message_return_basis``
+    set to "wall" counts every hour instead. A calendar without any service time
+    ahead falls back to the wall clock rather than refusing the message.
+    """
+    minutes = config.get("callcenter.message_return_minutes")
+    amount = timedelta(minutes=minutes)
+    if config.get("callcenter.message_return_basis") == "wall":
+        return start + amount
+    try:
+        return add_working_hours(start, amount)
+    except NoServiceTime:
+        return start + amount
 
 
 def _message_url(message: Message) -> str:

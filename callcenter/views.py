@@ -201,7 +201,7 @@ def message_after_call(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Message for %(name)s recorded; return by %(due)s.")
                 % {
                     "name": message.recipient.name,
-                    "due": timezone.localtime(message.due_at).strftime("%H:%M"),
+                    "due": timezone.localtime(message.due_at).strftime("%m-%d %H:%M"),
                 },
             )
             return redirect("callcenter:console")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from telephony_admin.approvals.forms import DecisionForm
 from telephony_admin.core import config
+from telephony_admin.core.widgets import PersonSelect
 from telephony_admin.org.models import Department, Employee
 
 from .models import (
@@ -76,6 +77,7 @@ class LineCreateForm(forms.Form):
         queryset=_active_employees(),
         required=False,
         help_text=_("Leave empty for a shared line: the department head owns it."),
+        widget=PersonSelect(),
     )
     location = forms.CharField(label=_("Location"), required=False, max_length=100)
     device = forms.CharField(
@@ -94,7 +96,9 @@ class LineEditForm(forms.ModelForm):
 
 
 class LineAssignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=_active_employees())
+    owner = forms.ModelChoiceField(
+        label=_("New owner"), queryset=_active_employees(), widget=PersonSelect()
+    )
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.all(),
@@ -204,7 +208,10 @@ class FulfilForm(forms.Form):
         required=False,
     )
     owner = forms.ModelChoiceField(
-        label=_("Owner"), queryset=_active_employees(), required=False
+        label=_("Owner"),
+        queryset=_active_employees(),
+        required=False,
+        widget=PersonSelect(),
     )
     location = forms.CharField(label=_("Location"), required=False)
     notes = forms.CharField(
@@ -238,7 +245,7 @@ class FaultForm(forms.Form):
 
 class FaultAssignForm(forms.Form):
     assigned_to = forms.ModelChoiceField(
-        label=_("Responsible"), queryset=_active_employees()
+        label=_("Responsible"), queryset=_active_employees(), widget=PersonSelect()
     )
 
 
@@ -300,7 +307,11 @@ class LDFilter(django_filters.FilterSet):
 
 
 class LDRequestForm(forms.Form):
-    caller = forms.ModelChoiceField(label=_("Caller"), queryset=Employee.objects.none())
+    caller = forms.ModelChoiceField(
+        label=_("Caller"),
+        queryset=Employee.objects.none(),
+        widget=PersonSelect(scope="requests.file"),
+    )
     line = forms.ModelChoiceField(label=_("Line"), queryset=Line.objects.none())
     region = forms.ChoiceField(label=_("Destination kind"), choices=LDRegion.choices)
     destination_region = forms.CharField(
@@ -336,7 +347,9 @@ class LDRequestForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    employee = forms.ModelChoiceField(label=_("Employee"), queryset=_active_employees())
+    employee = forms.ModelChoiceField(
+        label=_("Employee"), queryset=_active_employees(), widget=PersonSelect()
+    )
     department = forms.ModelChoiceField(
         label=_("New department"), queryset=Department.objects.all()
     )
@@ -357,6 +370,7 @@ class TransferForm(forms.Form):
                 required=False,
                 empty_label=_("Moves with the employee"),
                 help_text=_("Or choose who takes the line over (administration)."),
+                widget=PersonSelect(),
             )
             self.line_fields.append((line, name))
 

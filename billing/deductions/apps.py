@@ -16,6 +16,7 @@ class DeductionsConfig(AppConfig):
         from telephony_admin.core.exports import export_kind_register
 
         from . import (
+            approval_summaries,
             conf,  # noqa: F401  (registers settings)
             inputs,
             tasks,
@@ -29,6 +30,7 @@ class DeductionsConfig(AppConfig):
             on_approved=quotas.quota_plan_on_approved,
             on_rejected=quotas.quota_plan_on_rejected,
             guard=quotas.quota_plan_guard,
+            summary=approval_summaries.quota_plan_summary,
         )
         registry.register(
             private_calls.PRIVATE_CALL_KIND,
@@ -36,6 +38,15 @@ class DeductionsConfig(AppConfig):
             on_approved=private_calls.private_call_on_approved,
             on_rejected=private_calls.private_call_on_rejected,
             guard=private_calls.private_call_guard,
+            summary=registry.field_summary(
+                "employee",
+                "call_date",
+                "approx_time",
+                "line_number",
+                "called_number",
+                "duration_minutes",
+                "reason",
+            ),
         )
         export_kind_register(
             key=export.EXPORT_KIND,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.services import parse_month
+from telephony_admin.core.widgets import PersonSelect
 from telephony_admin.org.models import Department, Employee
 
 from .models import FindingKind, FindingStatus, FineType, Rule, Violation
@@ -116,6 +117,7 @@ class ReassignForm(forms.Form):
     employee = forms.ModelChoiceField(
         label=_("Charge to"),
         queryset=Employee.objects.filter(is_active=True).order_by("name"),
+        widget=PersonSelect(),
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
@@ -148,6 +150,7 @@ class FineForm(forms.Form):
     employee = forms.ModelChoiceField(
         label=_("Employee"),
         queryset=Employee.objects.filter(is_active=True).order_by("name"),
+        widget=PersonSelect(),
     )
     fine_type = forms.ChoiceField(label=_("Type"), choices=FineType.choices)
     occurred_on = forms.DateField(label=_("Date"), widget=DATE)
@@ -183,7 +186,7 @@ class BulkForm(forms.Form):
         queryset=Employee.objects.filter(is_active=True).order_by("name"),
         required=False,
         help_text=_("Only to re-assign."),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PersonSelect(attrs={"class": "form-select"}),
     )
     reason = forms.CharField(
         label=_("Reason"),

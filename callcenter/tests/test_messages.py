@@ -49,8 +49,9 @@ def test_message_due_two_hours_later_wall_clock_and_recipient_told__R_SWB_3(comp
 
 
 @time_machine.travel(datetime(2026, 3, 6, 17, 0, tzinfo=TZ), tick=False)
-def test_deadline_counts_wall_clock_not_service_hours__R_SWB_3(company):
-    # Friday 17:00: due 19:00 the same evening, not on Monday.
+def test_deadline_on_the_wall_clock_when_set_so__R_SWB_3(company):
+    # Friday 17:00 with the "wall" basis: due 19:00 the same evening, not on Monday.
+    config.set_value("callcenter.message_return_basis", "wall")
     assert take(company).due_at == datetime(2026, 3, 6, 19, 0, tzinfo=TZ)
 
 

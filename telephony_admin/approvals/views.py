@@ -16,7 +16,9 @@ from telephony_admin.org.access import (
 )
 from telephony_admin.org.models import Role
 
-from .forms import AbsenceForm, DecisionForm
+from . import registry
+from .bulk import approval_decide_many
+from .forms import AbsenceForm, BulkDecisionForm, DecisionForm
 from .models import Absence, ApprovalRequest, ApprovalStatus
 from .selectors import (
     request_with_steps,
@@ -47,10 +49,58 @@ def _may_view(user, request: ApprovalRequest) -> bool:
     )
 
 
+def _outcome_rows(user, outcomes) -> list[dict]:
+    rows = []
+    for outcome in outcomes:
+        approval = outcome.request
+        visible = approval is not None and _may_view(user, approval)
+        rows.append(
+            {
+                "done": outcome.done,
+                "reason": outcome.reason,
+                "approval": approval if visible else None,
+                "label": approval.title
+                if visible
+                else _("Request %(number)s") % {"number": outcome.step_id},
+            }
+        )
+    return rows
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    steps = steps_awaiting(user=request.user)
-    return render(request, "approvals/inbox.html", {"steps": steps})
+    """待我审批: every step the user may decide, with its request's key facts; tick
+    several and approve or reject them with one comment (each decided on its own)."""
+    form = BulkDecisionForm(request.POST or None)
+    outcomes = []
+    if request.method == "POST" and form.is_valid():
+        results = approval_decide_many(
+            step_ids=form.cleaned_data["steps"],
+            user=request.user,
+            approve=form.cleaned_data["action"] == "approve",
+            comment=form.cleaned_data["comment"],
+        )
+        outcomes = _outcome_rows(request.user, results)
+        form = BulkDecisionForm()
+    steps = list(steps_awaiting(user=request.user).prefetch_related("request__subject"))
+    for step in steps:
+        step.kind_label = registry.get(step.request.kind).label
+        step.summary = registry.summary_of(step.request)
+    selected = set()
+    if form.is_bound:
+        selected = {str(v) for v in request.POST.getlist("steps")}
+    return render(
+        request,
+        "approvals/inbox.html",
+        {
+            "steps": steps,
+            "form": form,
+            "selected": selected,
+            "outcomes": outcomes,
+            "done_count": sum(1 for o in outcomes if o["done"]),
+            "refused_count": sum(1 for o in outcomes if not o["done"]),
+        },
+    )
 
 
 @capability_required("management.view")

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "telephony_admin.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import conf  # noqa: F401  (registers settings)
