@@ -8,11 +8,13 @@ config.register(
     "billing.default_carrier",
     "中国电信",
     _("Default carrier of imported bills"),
+    _("Filled in on the bill import form; each import can name another carrier."),
 )
 config.register(
     "billing.import_max_upload_mb",
     200,
     _("Largest bill file accepted for upload (MB)"),
+    _("A bigger file is refused before it is read."),
 )
 config.register(
     "billing.import_max_errors_listed",
@@ -36,4 +38,5 @@ config.register(
     "billing.calls_page_size",
     50,
     _("Call records per page"),
+    _("How many calls one page of the call list shows."),
 )

@@ -27,6 +27,7 @@ config.register(
     "callcenter.message_reminder_minutes",
     30,
     _("Messages: remind the recipient this many minutes before the deadline"),
+    _("The recipient is reminded this long before a message's return deadline."),
 )
 config.register(
     "callcenter.switchboard_day_start",
@@ -38,6 +39,7 @@ config.register(
     "callcenter.switchboard_day_end",
     time(18, 0),
     _("Switchboard staffed until (roster coverage)"),
+    _("The roster must cover the switchboard until this time."),
 )
 config.register(
     "callcenter.switchboard_working_days_only",
@@ -49,6 +51,7 @@ config.register(
     "callcenter.roster_lookahead_days",
     14,
     _("Roster: show coverage gaps this many days ahead"),
+    _("The roster page warns of switchboard hours nobody covers in the coming days."),
 )
 config.register(
     "callcenter.hotline_quiet_minutes",

@@ -42,9 +42,11 @@ config.register(
     "extensions.directory_max_results",
     20,
     _("Directory: results per search"),
+    _("A search of the telephone directory lists at most this many people."),
 )
 config.register(
     "extensions.import_max_upload_mb",
     5,
     _("Line list import: largest file (MB)"),
+    _("A bigger line list file is refused."),
 )

@@ -176,6 +176,24 @@ class AdminDecisionForm(DecisionForm):
         label=_("Approve beyond the department's limit (override)"), required=False
     )
 
+    def clean(self):
+        # The box is there only when approving exceeds the limit (R-EXT-3): say so
+        # here, next to it, rather than send the approver to this same page.
+        cleaned = super().clean()
+        if (
+            "override" in self.fields
+            and cleaned.get("decision") == "approve"
+            and not cleaned.get("override")
+        ):
+            self.add_error(
+                "override",
+                _(
+                    "Approving exceeds the department's limit: tick this box to "
+                    "approve beyond it, or reject the application."
+                ),
+            )
+        return cleaned
+
 
 class EquipmentForm(forms.Form):
     department = forms.ModelChoiceField(

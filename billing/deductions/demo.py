@@ -12,6 +12,7 @@ from datetime import date, time
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from billing.models import LONG_DISTANCE, BillingPeriod, CallClass, CallRecord
 from telephony_admin.approvals.models import StepStatus
@@ -138,7 +139,12 @@ def _ld_requests(period: BillingPeriod) -> int:
             subject=request,
             kind=LD_KIND,
             requester=caller,
-            title=f"长途电话 {line.number} → {request.destination_number}",
+            title=gettext_lazy("Long distance %(line)s → %(org)s (%(region)s)"),
+            title_params={
+                "line": line.number,
+                "org": request.destination_org,
+                "region": request.destination_region,
+            },
             chain=[step],
             url=reverse("extensions:ld_detail", args=[request.pk]),
         )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from billing.models import BillingPeriod, CallClass, CallRecord
 from billing.selectors import latest_billed_month, period_id_of
 from billing.services import parse_month
+from telephony_admin.approvals.selectors import mark_visible_approvals
 from telephony_admin.core.exports import export_jobs_recent
 from telephony_admin.errors import DomainError, PermissionRefused
 from telephony_admin.org.access import (
@@ -571,6 +572,7 @@ def private_calls_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(visible.order_by("-call_date", "-pk"), 50).get_page(
         request.GET.get("page")
     )
+    mark_visible_approvals(request.user, page)
     return render(
         request,
         "deductions/private_calls.html",

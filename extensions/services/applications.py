@@ -26,9 +26,11 @@ from telephony_admin.org.models import Department, Employee, Role
 
 from ..errors import ExtensionsError, InvalidTransition, LimitExceeded
 from ..models import (
+    ClassOfService,
     EquipmentRequest,
     Feature,
     Line,
+    LineKind,
     PermissionApplication,
     RequestStatus,
 )
@@ -98,10 +100,10 @@ def permission_application_file(
         subject=application,
         kind=PERMISSION_KIND,
         requester=requester,
-        title=_("Line %(number)s: %(klass)s")
-        % {
+        title=gettext_lazy("Line %(number)s: %(klass)s"),
+        title_params={
             "number": line.number,
-            "klass": application.requested_class_label,
+            "klass": ClassOfService(application.requested_class).label,
         },
         chain=[
             head_step(requester, label=gettext_lazy("Department head")),
@@ -269,10 +271,10 @@ def equipment_request_file(
         subject=equipment,
         kind=EQUIPMENT_KIND,
         requester=requester,
-        title=_("%(quantity)s × %(kind)s for %(department)s")
-        % {
+        title=gettext_lazy("%(quantity)s × %(kind)s for %(department)s"),
+        title_params={
             "quantity": quantity,
-            "kind": equipment.get_kind_display(),
+            "kind": LineKind(equipment.kind).label,
             "department": department.name,
         },
         chain=chain,
@@ -292,7 +294,8 @@ def equipment_on_approved(request, actor) -> None:
     admins = get_user_model().objects.filter(groups__name=Role.ADMIN, is_active=True)
     notify(
         recipients=list(admins),
-        title=_("Approved equipment to provide: %(title)s") % {"title": request.title},
+        title=_("Approved equipment to provide: %(title)s")
+        % {"title": request.shown_title},
         url=request.url,
     )
 

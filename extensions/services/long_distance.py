@@ -138,8 +138,8 @@ def ld_request_file(
         subject=request,
         kind=LD_KIND,
         requester=caller,
-        title=_("Long distance %(line)s → %(org)s (%(region)s)")
-        % {
+        title=gettext_lazy("Long distance %(line)s → %(org)s (%(region)s)"),
+        title_params={
             "line": line.number,
             "org": request.destination_org,
             "region": request.destination_region,

@@ -188,8 +188,10 @@ def test_admin_step_override_shown_and_applied__R_EXT_3(client, world):
     page = client.get(url).content.decode()
     assert 'data-testid="limit-warning"' in page
     assert 'name="override"' in page
-    refused = client.post(url, {"decision": "approve"})
-    assert "Open the application" in refused.content.decode()
+    refused = client.post(url, {"decision": "approve"}).content.decode()
+    # Said next to the box on this page, not "open the application" (issue 15).
+    assert "tick this box to approve beyond it" in refused
+    assert "Open the application" not in refused
     world.line.refresh_from_db()
     assert world.line.class_of_service == ClassOfService.INTERNAL
     client.post(url, {"decision": "approve", "override": "on"})

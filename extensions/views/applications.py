@@ -8,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from telephony_admin.approvals.services import can_decide
+from telephony_admin.approvals.forms import DecisionForm
+from telephony_admin.approvals.services import approval_decide, can_decide
 from telephony_admin.errors import DomainError
 from telephony_admin.org.access import (
     allows,
@@ -259,6 +260,24 @@ def equipment_detail(request, pk: int):
         allows(request.user, "lines.edit")
         and equipment.status == RequestStatus.APPROVED
     )
+    # The pending step's approver decides here, on the request's own page.
+    step = pending_step(equipment)
+    decision = None
+    if step is not None and can_decide(step, request.user):
+        decision = DecisionForm(request.POST if "decision" in request.POST else None)
+        if decision.is_valid():
+            try:
+                approval_decide(
+                    step_id=step.pk,
+                    user=request.user,
+                    approve=decision.cleaned_data["decision"] == "approve",
+                    comment=decision.cleaned_data["comment"],
+                )
+            except DomainError as exc:
+                apply_domain_error(request, decision, exc)
+            else:
+                messages.success(request, _("Your decision was recorded."))
+                return redirect("extensions:equipment_detail", pk=pk)
     form = FulfilForm(request.POST or None) if can_fulfil else None
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
@@ -286,6 +305,8 @@ def equipment_detail(request, pk: int):
             if equipment.approval_id
             else [],
             "form": form,
+            "decision": decision,
+            "step": step,
             "lines": equipment.lines.all(),
         },
     )

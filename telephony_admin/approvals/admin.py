@@ -11,7 +11,7 @@ class StepInline(admin.TabularInline):
 
 @admin.register(ApprovalRequest)
 class ApprovalRequestAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "requester", "status", "created_at")
+    list_display = ("shown_title", "kind", "requester", "status", "created_at")
     list_filter = ("kind", "status")
     inlines = [StepInline]
 

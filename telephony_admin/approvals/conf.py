@@ -6,6 +6,10 @@ config.register(
     "approvals.reminder_working_hours",
     8,
     _("Approval reminder after (working hours)"),
+    _(
+        "An approver who has not decided within this many working hours gets a "
+        "reminder."
+    ),
 )
 config.register(
     "approvals.waiting_alert_working_days",

@@ -19,7 +19,7 @@ def panels(user) -> list[HomePanel]:
         HomeRow(
             text=_("%(title)s — %(requester)s, step: %(step)s")
             % {
-                "title": step.request.title,
+                "title": step.request.shown_title,
                 "requester": step.request.requester.name,
                 "step": step.display_label,
             },
@@ -31,7 +31,7 @@ def panels(user) -> list[HomePanel]:
     ]
     mine = [
         HomeRow(
-            text=request.title,
+            text=request.shown_title,
             url=reverse("approvals:detail", args=[request.pk]),
             badge=request.get_status_display(),
             badge_class=STATUS_CLASS.get(request.status, "secondary"),

@@ -32,7 +32,12 @@ class StepStatus(models.TextChoices):
 
 class ApprovalRequest(models.Model):
     kind = models.CharField(_("kind"), max_length=50, db_index=True)
+    # ``title`` is the text as written when filed (the requester's language); a
+    # request filed with a msgid keeps it with its parameters, and pages show
+    # ``shown_title`` in the reader's language (issue 15).
     title = models.CharField(_("title"), max_length=200)
+    title_msgid = models.CharField(max_length=200, blank=True, default="")
+    title_params = models.JSONField(default=dict, blank=True)
     requester = models.ForeignKey(
         Employee,
         verbose_name=_("requester"),
@@ -70,7 +75,14 @@ class ApprovalRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the stored text if no msgid)."""
+        from .titles import title_text
+
+        return title_text(self.title_msgid, self.title_params) or self.title
 
     @property
     def current_step(self):

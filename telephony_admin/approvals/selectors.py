@@ -91,3 +91,35 @@ def steps_waiting_too_long(*, user, now=None) -> list[ApprovalStep]:
             break
         result.append(step)
     return result
+
+
+def approval_visible(user, request: ApprovalRequest) -> bool:
+    """May ``user`` open the request's page: its requester, administration and the
+    general manager, the heads of its department, and its approvers."""
+    from telephony_admin.org.access import has_role, headed_department_ids
+    from telephony_admin.org.models import Role
+
+    from .services import can_decide
+
+    employee = employee_of(user)
+    if employee is None:
+        return has_role(user, Role.ADMIN)
+    if request.requester_id == employee.pk or has_role(user, Role.ADMIN, Role.GM):
+        return True
+    if request.department_id in headed_department_ids(user):
+        return True
+    return any(
+        employee.pk in (s.approver_id, s.decided_by_id) or can_decide(s, user)
+        for s in request.steps.all()
+    )
+
+
+def mark_visible_approvals(user, objects) -> None:
+    """Set ``approval_visible`` on each object with an ``approval_id``: link a
+    record's approval only for those who may open it (finance sees private-call
+    registrations, not their consent requests)."""
+    ids = {o.approval_id for o in objects if o.approval_id}
+    approvals = ApprovalRequest.objects.prefetch_related("steps").in_bulk(ids)
+    for o in objects:
+        approval = approvals.get(o.approval_id)
+        o.approval_visible = approval is not None and approval_visible(user, approval)

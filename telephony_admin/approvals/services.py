@@ -27,6 +27,7 @@ from telephony_admin.org.models import Employee, Role
 
 from . import registry
 from .models import Absence, ApprovalRequest, ApprovalStatus, ApprovalStep, StepStatus
+from .titles import encode_title, title_text
 
 
 class ApprovalError(DomainError):
@@ -125,16 +126,26 @@ def approval_request_create(
     title: str,
     chain: list[StepSpec],
     url: str = "",
+    title_params: dict | None = None,
 ) -> ApprovalRequest:
-    """Open a request for ``subject`` with an ordered chain of steps."""
+    """Open a request for ``subject`` with an ordered chain of steps.
+
+    With ``title_params``, ``title`` is a msgid (``gettext_lazy("... %(x)s")``): the
+    request keeps it and its parameters and is shown in each reader's language."""
     if not chain:
         raise ApprovalError(_("An approval needs at least one step."))
     for spec in chain:
         if spec.approver is not None and spec.approver.pk == requester.pk:
             raise ApprovalError(_("Nobody may approve their own request."))
+    title_msgid, params = "", {}
+    if title_params is not None:
+        title_msgid, params = encode_title(title, title_params)
+        title = title_text(title_msgid, params) or str(title)
     request = ApprovalRequest.objects.create(
         kind=kind,
-        title=title[:200],
+        title=str(title)[:200],
+        title_msgid=title_msgid,
+        title_params=params,
         requester=requester,
         department=requester.department,
         subject_type=ContentType.objects.get_for_model(subject),
@@ -171,9 +182,10 @@ def _notify_deciders(step: ApprovalStep) -> None:
     request = step.request
     notify(
         recipients=step_deciders(step),
-        title=_("Waiting for your approval: %(title)s") % {"title": request.title},
+        title=_("Waiting for your approval: %(title)s")
+        % {"title": request.shown_title},
         body=_("%(requester)s filed %(title)s.")
-        % {"requester": request.requester.name, "title": request.title},
+        % {"requester": request.requester.name, "title": request.shown_title},
         url=request.url,
     )
 
@@ -275,7 +287,7 @@ def _finish(request: ApprovalRequest, status: str, now: datetime) -> None:
             if status == ApprovalStatus.APPROVED
             else _("Rejected: %(title)s")
         )
-        % {"title": request.title},
+        % {"title": request.shown_title},
         url=request.url,
     )
 
@@ -353,7 +365,7 @@ def approval_send_reminders(*, now: datetime | None = None) -> int:
         notify(
             recipients=step_deciders(step),
             title=_("Reminder: %(title)s waits for your approval")
-            % {"title": step.request.title},
+            % {"title": step.request.shown_title},
             url=step.request.url,
         )
         sent += 1

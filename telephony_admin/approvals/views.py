@@ -11,16 +11,14 @@ from telephony_admin.errors import DomainError
 from telephony_admin.org.access import (
     capability_required,
     employee_of,
-    has_role,
-    headed_department_ids,
 )
-from telephony_admin.org.models import Role
 
 from . import registry
 from .bulk import approval_decide_many
 from .forms import AbsenceForm, BulkDecisionForm, DecisionForm
 from .models import Absence, ApprovalRequest, ApprovalStatus
 from .selectors import (
+    approval_visible,
     request_with_steps,
     requests_of,
     steps_awaiting,
@@ -36,17 +34,7 @@ from .services import (
 
 
 def _may_view(user, request: ApprovalRequest) -> bool:
-    employee = employee_of(user)
-    if employee is None:
-        return has_role(user, Role.ADMIN)
-    if request.requester_id == employee.pk or has_role(user, Role.ADMIN, Role.GM):
-        return True
-    if request.department_id in headed_department_ids(user):
-        return True
-    return any(
-        employee.pk in (s.approver_id, s.decided_by_id) or can_decide(s, user)
-        for s in request.steps.all()
-    )
+    return approval_visible(user, request)
 
 
 def _outcome_rows(user, outcomes) -> list[dict]:
@@ -59,7 +47,7 @@ def _outcome_rows(user, outcomes) -> list[dict]:
                 "done": outcome.done,
                 "reason": outcome.reason,
                 "approval": approval if visible else None,
-                "label": approval.title
+                "label": approval.shown_title
                 if visible
                 else _("Request %(number)s") % {"number": outcome.step_id},
             }

@@ -24,11 +24,24 @@ CACHE_KEY = "core.config.overrides"
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One allowed value of a choice setting, with the words the settings page shows."""
+
+    value: str
+    label: Any
+    explanation: Any = ""
+
+
+@dataclass(frozen=True)
 class Setting:
     key: str
     default: Any
     label: Any
     help_text: Any = ""
+    choices: tuple[Choice, ...] = ()
+
+    def choice(self, value: Any) -> Choice | None:
+        return next((c for c in self.choices if c.value == value), None)
 
     @property
     def kind(self) -> type:
@@ -51,7 +64,9 @@ class Setting:
                 return time.fromisoformat(raw.strip())
             if kind is list:
                 return [item.strip() for item in raw.split(",") if item.strip()]
-            return kind(raw)
+            if self.choices and self.choice(raw.strip()) is None:
+                raise ValueError(raw)
+            return kind(raw.strip()) if self.choices else kind(raw)
         except (ValueError, InvalidOperation) as exc:
             raise ValidationError(
                 _("“%(value)s” is not a valid value for %(label)s.")
@@ -59,6 +74,8 @@ class Setting:
             ) from exc
 
     def render(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
         if isinstance(value, list):
             return ",".join(str(v) for v in value)
         if isinstance(value, time):
@@ -69,8 +86,24 @@ class Setting:
 REGISTRY: dict[str, Setting] = {}
 
 
-def register(key: str, default: Any, label: Any, help_text: Any = "") -> Setting:
-    setting = Setting(key=key, default=default, label=label, help_text=help_text)
+def register(
+    key: str,
+    default: Any,
+    label: Any,
+    help_text: Any = "",
+    *,
+    choices: tuple[Choice, ...] | list[Choice] = (),
+) -> Setting:
+    """Register a setting. ``label`` and ``help_text`` are lazy translations (what the
+    setting does, in words); a setting with ``choices`` accepts only their values and
+    the settings page shows each one's label and explanation, never the raw value."""
+    setting = Setting(
+        key=key,
+        default=default,
+        label=label,
+        help_text=help_text,
+        choices=tuple(choices),
+    )
     REGISTRY[key] = setting
     return setting
 

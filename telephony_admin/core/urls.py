@@ -4,6 +4,7 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
+    path("help/", views.help_page, name="help"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("settings/", views.settings_page, name="settings"),

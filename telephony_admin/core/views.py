@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -15,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from telephony_admin.org.access import capability_required, scope
 
-from . import config, exports
+from . import audit_labels, config, exports
 from .home import panels_for
 from .models import AuditEvent, ExportJob, ExportStatus
 from .selectors import notifications_visible
 from .services import notification_mark_read
+from .settings_form import SettingsForm
 
 
 @login_required
@@ -60,6 +59,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
+def help_page(request: HttpRequest) -> HttpResponse:
+    """What each of the user's roles does here, with its daily journeys."""
+    from telephony_admin.org.access import roles_of
+
+    from .help import help_for
+
+    return render(
+        request, "core/help.html", {"sections": help_for(roles_of(request.user))}
+    )
+
+
+@login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications_visible(user=request.user), 30).get_page(
         request.GET.get("page")
@@ -78,27 +89,6 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("core:notifications")
 
 
-class SettingsForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for key, setting in sorted(config.REGISTRY.items()):
-            self.fields[key] = forms.CharField(
-                label=setting.label,
-                help_text=setting.help_text or key,
-                initial=setting.render(config.get(key)),
-                required=not isinstance(setting.default, list | str),
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        for key, raw in list(cleaned.items()):
-            try:
-                config.REGISTRY[key].parse(raw)
-            except ValidationError as exc:
-                self.add_error(key, exc)
-        return cleaned
-
-
 @capability_required("settings.edit")
 def settings_page(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None)
@@ -115,12 +105,25 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @capability_required("settings.edit")
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.select_related("actor", "target_type")
+    events = AuditEvent.objects.select_related(
+        "actor", "actor__employee", "target_type"
+    )
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page, "action": action})
+    for event in page:
+        event.action_label = audit_labels.action_label(event.action)
+        event.detail_items = audit_labels.detail_items(event.action, event.details)
+    actions = sorted(
+        ((key, audit_labels.action_label(key)) for key in audit_labels.ACTIONS),
+        key=lambda pair: pair[1],
+    )
+    return render(
+        request,
+        "core/audit.html",
+        {"page": page, "action": action, "actions": actions},
+    )
 
 
 # --- Export jobs ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from billing.models import BillingPeriod, CallRecord
 from telephony_admin.approvals.services import approval_request_create, head_step
@@ -71,8 +72,8 @@ def private_call_register(
         subject=registration,
         kind=PRIVATE_CALL_KIND,
         requester=employee,
-        title=_("Private call of %(name)s to %(number)s on %(date)s")
-        % {
+        title=gettext_lazy("Private call of %(name)s to %(number)s on %(date)s"),
+        title_params={
             "name": employee.name,
             "number": registration.called_number,
             "date": call_date,

@@ -171,8 +171,8 @@ def quota_plan_submit(*, actor, plan_id: int) -> QuotaPlan:
         subject=plan,
         kind=QUOTA_PLAN_KIND,
         requester=requester,
-        title=_("Phone-charge quotas %(year)s: %(total)s yuan a month")
-        % {"year": plan.year, "total": total},
+        title=gettext_lazy("Phone-charge quotas %(year)s: %(total)s yuan a month"),
+        title_params={"year": plan.year, "total": total},
         chain=[StepSpec(label=gettext_lazy("General manager"), role=Role.GM)],
         url=reverse("deductions:quota_plan", args=[plan.year]),
     )
