@@ -29,7 +29,8 @@ def test_catalogue_is_complete(path):
 
 def test_a_closed_month_reads_as_closed_books_not_as_a_closed_ticket():
     """A fault's or a complaint's "Closed" is 已关闭; a month's status and its
-    history say 已结账 / 已关账, next to 未结账 (the closing page, R-PRV-4)."""
+    history say 已结账 (one set of status words: the event reads as the status),
+    next to 未结账 (the closing page, R-PRV-4)."""
     from django.utils import translation
 
     from billing.deductions.models import PeriodAction
@@ -38,7 +39,7 @@ def test_a_closed_month_reads_as_closed_books_not_as_a_closed_ticket():
     with translation.override("zh-hans"):
         assert str(PeriodStatus.OPEN.label) == "未结账"
         assert str(PeriodStatus.CLOSED.label) == "已结账"
-        assert str(PeriodAction.CLOSED.label) == "已关账"
+        assert str(PeriodAction.CLOSED.label) == "已结账"
     with translation.override("en"):
         assert str(PeriodStatus.CLOSED.label) == "Closed"
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DeductionsConfig(AppConfig):
@@ -12,6 +13,7 @@ class DeductionsConfig(AppConfig):
     def ready(self) -> None:
         from billing import services as billing_services
         from telephony_admin.approvals import registry
+        from telephony_admin.core import audit_labels
         from telephony_admin.core.closing import month_check_register
         from telephony_admin.core.exports import export_kind_register
 
@@ -24,6 +26,10 @@ class DeductionsConfig(AppConfig):
         from .services import export, periods, private_calls, quotas
         from .tasks import on_bill_imported
 
+        audit_labels.register(
+            "deductions.findings_bulk_decided",
+            pgettext_lazy("audit trail", "Findings decided in bulk"),
+        )
         registry.register(
             quotas.QUOTA_PLAN_KIND,
             label=_("Phone-charge quota plan"),

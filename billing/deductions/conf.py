@@ -173,3 +173,25 @@ config.register(
         "and can be started again."
     ),
 )
+# Issue 15: an audit cannot run away. A rule that depends on the company's own
+# set-up (long distance without the right, lapsed urgent requests) holds its new
+# findings of a run for confirmation when they are more than this share of the
+# month's calls AND more than this count (so a small month is never held).
+config.register(
+    "deductions.hold_share_percent",
+    Decimal("5"),
+    _(
+        "Hold a run's new long-distance findings above this share of the month's calls (%)"
+    ),
+    _(
+        "Findings of long distance without the right or of lapsed urgent requests "
+        "are held for confirmation (nobody is charged or told) when one audit finds "
+        "more than this share of the month's calls and more than the count below."
+    ),
+)
+config.register(
+    "deductions.hold_min_findings",
+    50,
+    _("Hold them only above this many new findings of one rule in one audit"),
+    _("A month with this many new findings of a rule or fewer is never held."),
+)

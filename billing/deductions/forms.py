@@ -95,7 +95,16 @@ class FindingFilter(django_filters.FilterSet):
 
 
 class DecisionForm(forms.Form):
+    """No default choice: the person deciding must pick one (issue 15)."""
+
     status = forms.ChoiceField(label=_("Decision"), choices=FindingStatus.choices)
+
+    def set_choices(self, allowed) -> None:
+        self.fields["status"].choices = [("", _("Choose…"))] + [
+            (value, label) for value, label in FindingStatus.choices if value in allowed
+        ]
+        self.fields["status"].initial = ""
+
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
@@ -164,3 +173,36 @@ class ExportForm(forms.Form):
         choices=[("zh-hans", _("Chinese")), ("en", _("English"))],
         required=False,
     )
+
+
+class BulkForm(forms.Form):
+    """One decision for every finding of the filter, with one reason."""
+
+    action = forms.ChoiceField(
+        label=_("Action"), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    employee = forms.ModelChoiceField(
+        label=_("Charge to"),
+        queryset=Employee.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        help_text=_("Only to re-assign."),
+        widget=PersonSelect(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .services.bulk import ACTIONS, REASSIGN
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Choose…")), *ACTIONS]
+        self._reassign = REASSIGN
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self._reassign and not data.get("employee"):
+            self.add_error("employee", _("Choose the person to charge."))
+        return data

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from billing.models import BillingPeriod, PeriodStatus
 from telephony_admin.core.home import HomePanel, HomeRow
 from telephony_admin.core.money import to_money
-from telephony_admin.org.access import employee_of, scope
+from telephony_admin.org.access import Scope, employee_of, scope
 
 from .models import FindingStatus, FindingTotal, Violation
 
@@ -67,7 +67,7 @@ def panels(user) -> list[HomePanel]:
                     url=reverse("deductions:findings")
                     + f"?month={row['period__month']:%Y-%m}&status=open",
                     badge_class="warning",
-                    badge=_("to review"),
+                    badge=FindingStatus.OPEN.label,
                 )
             )
         result.append(
@@ -79,6 +79,8 @@ def panels(user) -> list[HomePanel]:
                 more_url=reverse("deductions:findings"),
             )
         )
+    if scope(user, "audits.decide") == Scope.ALL:
+        result.append(_held_panel())
     if scope(user, "deductions.export"):
         rows = [
             HomeRow(
@@ -99,3 +101,35 @@ def panels(user) -> list[HomePanel]:
             )
         )
     return result
+
+
+def _held_panel() -> HomePanel:
+    """Held findings of the open months and why they were held (issue 15)."""
+    from .services.holds import hold_reasons
+
+    months = (
+        FindingTotal.objects.filter(
+            status=FindingStatus.HELD, period__status=PeriodStatus.OPEN, count__gt=0
+        )
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    rows = []
+    for period in BillingPeriod.objects.filter(pk__in=list(months)).order_by("-month"):
+        for reason in hold_reasons(period):
+            rows.append(
+                HomeRow(
+                    text=f"{period}: {reason.text}",
+                    url=reverse("deductions:findings")
+                    + f"?month={period}&status=held&rule={reason.rule}",
+                    badge=FindingStatus.HELD.label,
+                    badge_class="warning",
+                )
+            )
+    return HomePanel(
+        key="deductions-held",
+        title=_("Findings held for confirmation"),
+        rows=rows[:5],
+        empty_text=_("No finding held."),
+        more_url=reverse("deductions:findings") + "?status=held",
+    )

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from billing.models import BillingPeriod, CallRecord
+from billing.models import BillingPeriod, CallRecord, PeriodStatus
 from telephony_admin.org.models import Department, Employee
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -212,10 +212,22 @@ class FindingKind(models.TextChoices):
 
 
 class FindingStatus(models.TextChoices):
+    """A finding's status: these labels are the words every page, notice and the
+    workbook show (one set of words everywhere)."""
+
     OPEN = "open", _("To review")
+    #: Held (待确认): an abnormal number of new findings of a rule that depends on
+    #: the company's own set-up; charges and tells nobody until confirmed.
+    HELD = "held", _("Held for confirmation")
     CHARGED = "charged", _("Charged")
     WAIVED = "waived", _("Waived")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+#: Rules whose findings depend on the company's own set-up (the class-of-service
+#: table, the long-distance approvals): held when a run finds abnormally many
+#: (R-LD-4, R-LD-2). Premium numbers (R-BIL-5) are charged whatever their number.
+HOLDABLE = frozenset({Rule.LD_UNAUTHORISED, Rule.LD_LAPSED})
 
 
 class ViolationQuerySet(models.QuerySet):
@@ -476,7 +488,8 @@ class Fine(models.Model):
 
 class PeriodAction(models.TextChoices):
     EXPORTED = "exported", _("Workbook exported")
-    CLOSED = "closed", pgettext_lazy("billing period event", "Closed")
+    # The month's own word for closed (one set of status words everywhere).
+    CLOSED = "closed", PeriodStatus.CLOSED.label
     REOPENED = "reopened", _("Reopened")
 
 
@@ -562,6 +575,9 @@ class MonthAudit(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     created = models.JSONField(_("new findings per rule"), default=dict, blank=True)
+    #: Why findings were held, per rule: the last run that held them
+    #: (``services.holds``: count, month's calls, share, thresholds, when).
+    held = models.JSONField(_("held findings per rule"), default=dict, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
 
     class Meta:

@@ -36,8 +36,9 @@ from .services.quotas import quotas_for_month
 
 TREND_MONTHS = 12
 TOP = 5
-#: Decided as not owed: left out of "the month's top violations".
-NOT_OWED = (FindingStatus.WAIVED, FindingStatus.DISMISSED)
+#: Decided as not owed, or held for confirmation (administration's until
+#: confirmed): left out of "the month's top violations".
+NOT_OWED = (FindingStatus.WAIVED, FindingStatus.DISMISSED, FindingStatus.HELD)
 
 
 def _money(value: Decimal) -> str:

@@ -320,6 +320,8 @@ def finding_totals_for(filterset, user) -> tuple[int, Decimal] | None:
     except DomainError:
         return None
     totals = FindingTotal.objects.filter(period__month=month)
+    if scope(user, "audits.decide") < Scope.ALL:
+        totals = totals.exclude(status=FindingStatus.HELD)  # as the list
     if data.get("rule"):
         totals = totals.filter(rule=data["rule"])
     if data.get("kind"):

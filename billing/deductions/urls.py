@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_findings
 
 app_name = "deductions"
 urlpatterns = [
@@ -13,7 +13,13 @@ urlpatterns = [
     path("findings/run/", views.audit_run_view, name="audit_run"),
     path("findings/audit-status/", views.audit_status_view, name="audit_status"),
     path("findings/<int:pk>/", views.finding_view, name="finding"),
-    path("findings/notice/", views.notice_view, name="notice"),
+    path("findings/bulk/", views_findings.findings_bulk_view, name="findings_bulk"),
+    path(
+        "findings/<int:pk>/private/",
+        views_findings.finding_private_view,
+        name="finding_private",
+    ),
+    path("findings/notice/", views_findings.notice_view, name="notice"),
     path("calls/<int:pk>/private/", views.mark_private_view, name="mark_private"),
     path("private-calls/", views.private_calls_view, name="private_calls"),
     path(
@@ -26,5 +32,10 @@ urlpatterns = [
     path("closing/", views.closing_view, name="closing"),
     path("closing/<str:month>/export.xlsx", views.export_view, name="export"),
     path("closing/<str:month>/close/", views.close_view, name="close"),
+    path(
+        "closing/<str:month>/state.json",
+        views_findings.closing_state_view,
+        name="closing_state",
+    ),
     path("closing/<str:month>/reopen/", views.reopen_view, name="reopen"),
 ]

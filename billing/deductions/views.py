@@ -46,7 +46,7 @@ from .models import (
     Rule,
     Violation,
 )
-from .services import export, findings, fines, periods, private_calls, quotas
+from .services import export, findings, fines, holds, periods, private_calls, quotas
 from .services.audit_state import audit_state
 from .services.audits import audit_request
 
@@ -117,6 +117,7 @@ def statement_view(request: HttpRequest) -> HttpResponse:
             "excess": sum((r.excess for r in rows), selectors.ZERO),
         },
         "chart": chart,
+        "period": BillingPeriod.objects.filter(month=month.replace(day=1)).first(),
     }
     return render(request, "deductions/statement.html", context)
 
@@ -346,13 +347,17 @@ def quota_month_view(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _findings_visible(user):
-    return filter_by_scope(
+    qs = filter_by_scope(
         user,
         "calls.view",
         Violation.objects.select_related("employee", "department", "period"),
         department="department",
         owner="employee",
     )
+    if scope(user, "audits.decide") < Scope.ALL:
+        # Held findings are administration's until confirmed (issue 15).
+        qs = qs.exclude(status=FindingStatus.HELD)
+    return qs
 
 
 @capability_required("calls.view")
@@ -386,8 +391,15 @@ def findings_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "month": params["month"],
             "audit": audit_state(period) if period else None,
+            "period": period,
             "closed_message": periods.closed_message(period),
             "can_decide": scope(request.user, "audits.decide") > 0,
+            # Why findings are held, and one decision for the filter's result:
+            # administration only (issue 15).
+            "holds": holds.hold_reasons(period)
+            if period and scope(request.user, "audits.decide") == Scope.ALL
+            else [],
+            "bulk_form": forms.BulkForm(),
         },
     )
 
@@ -475,10 +487,8 @@ def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 messages.success(request, _("Decision saved."))
                 return redirect("deductions:finding", pk=pk)
-    choices = findings.TRANSITIONS.get(finding.status, set())
-    decision_form.fields["status"].choices = [
-        (value, label) for value, label in FindingStatus.choices if value in choices
-    ]
+    allowed = findings.TRANSITIONS.get(finding.status, set())
+    decision_form.set_choices(allowed)
     return render(
         request,
         "deductions/finding.html",
@@ -486,32 +496,15 @@ def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
             "finding": finding,
             "decision_form": decision_form,
             "reassign_form": reassign_form,
+            "decidable": bool(allowed),
+            "private_form": forms.ReasonForm(prefix="private"),
+            "offer_private": finding.rule != Rule.PRIVATE_UNREGISTERED,
             "can_decide": scope(request.user, "audits.decide") > 0
             and not finding.period.is_closed,
             "closed": periods.closed_message(finding.period)
             if scope(request.user, "audits.decide")
             else None,
         },
-    )
-
-
-@capability_required("calls.view")
-def notice_view(request: HttpRequest) -> HttpResponse:
-    """通报: the month's premium-number violations, printable (R-BIL-5)."""
-    if scope(request.user, "calls.view") < Scope.ALL:
-        raise PermissionDenied
-    month = _month(request)
-    rows = (
-        Violation.objects.filter(
-            period__month=month, rule=Rule.PREMIUM, status=FindingStatus.CHARGED
-        )
-        .select_related("employee", "department")
-        .order_by("department__code", "employee__name", "started_at")
-    )
-    return render(
-        request,
-        "deductions/notice.html",
-        {"month": month, "rows": rows, "total": rows.aggregate(t=Sum("amount"))["t"]},
     )
 
 
@@ -674,6 +667,7 @@ def closing_view(request: HttpRequest) -> HttpResponse:
     for period in periods_:
         period.events = events.get(period.pk, [])
         period.audit = None if period.is_closed else audit_state(period)
+        period.held = 0 if period.is_closed else holds.held_count(period)
         period.close_refusal = (
             periods.close_refusal(period)
             if not period.is_closed and period.audit.exportable
@@ -763,6 +757,7 @@ def _close_summary(period: BillingPeriod) -> dict:
         "actual": sum((row.actual for row in departments), Decimal(0)),
         "last_export": last_export,
         "refusal": refusal,
+        "held": 0 if period.is_closed else holds.held_count(period),
     }
 
 

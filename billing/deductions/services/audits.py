@@ -25,13 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import BillingPeriod, CallRecord
-from telephony_admin.core.services import Message, audit_record, notify_many
+from telephony_admin.core.services import audit_record
 from telephony_admin.org.models import Employee
 
 from ..models import FindingStatus, PrivateCallRegistration, Violation
-from . import audit_rules, audit_sql, findings_partition
+from . import audit_rules, audit_sql, findings_partition, holds
 from .audit_rules import RuleContext, same_number  # noqa: F401  (used by others)
 from .audit_state import audit_job_update, audit_state, mark_audited
+from .notices import notify_charged
 from .periods import ensure_open
 from .totals import finding_totals_refresh
 
@@ -47,6 +48,8 @@ class AuditResult:
     removed: int = 0
     matched_private: int = 0
     skipped: bool = False
+    #: Rules whose new findings this run held, with the numbers (``holds``).
+    held: dict[str, dict] = field(default_factory=dict)
 
     @property
     def total_created(self) -> int:
@@ -225,20 +228,27 @@ def audit_run(
     ctx = RuleContext.load(period, started)
     insert = _insert_set_based if _set_based() else _insert_portable
     result.created = insert(ctx, lambda f: progress(0.05 + 0.8 * f))
+    # An abnormal number of new findings of a set-up rule is held for
+    # confirmation, the same on both paths (after the insert, before matching).
+    result.held = holds.hold_abnormal(period, result.created, started)
     result.matched_private = private_calls_match(period=period)
     finding_totals_refresh(period)
     progress(0.9)
     # Counted as inserted by the set-based statements, unless matching private
     # calls has just waived or dismissed some of them.
     charged = ctx.charged
-    if not _set_based() or result.matched_private:
+    if not _set_based() or result.matched_private or result.held:
         charged = _charged_since(period, started)
     _notify_charged(period, charged)
     audit_record(
         actor=actor,
         action="deductions.audit_run",
         target=period,
-        details={"created": result.created, "private_matched": result.matched_private},
+        details={
+            "created": result.created,
+            "private_matched": result.matched_private,
+            "held": {rule: h["count"] for rule, h in result.held.items()},
+        },
     )
     mark_audited(period, started)
     from .quotas import quota_alerts_check
@@ -272,31 +282,13 @@ def audit_month_run(*, period_id: int, actor=None, force: bool = False) -> Audit
 
 
 def _notify_charged(period: BillingPeriod, counts: dict[int, int]) -> None:
-    """The person charged and their head hear of their new violations: one
-    notification each per run, sent together."""
-    people = Employee.objects.filter(pk__in=counts).select_related("department__head")
-    notify_many(messages=[finding_message(p, counts[p.pk], period) for p in people])
-
-
-def finding_message(person: Employee, count: int, period: BillingPeriod) -> Message:
-    from django.urls import reverse
-
-    head = person.department.head
-    return Message(
-        recipients=[person, head if head and head.pk != person.pk else None],
-        title=_("%(count)s call violations of %(name)s in %(month)s")
-        % {"count": count, "name": person.name, "month": period},
-        body=_(
-            "The audit of the %(month)s bill charged %(name)s for calls against the "
-            "telephone rules. Ask administration if a finding is wrong."
-        )
-        % {"month": period, "name": person.name},
-        url=reverse("deductions:findings") + f"?month={period}",
-    )
+    """The people charged hear of their new violations, one notification each per
+    run; their heads one digest per department (``notices``)."""
+    notify_charged(period, counts)
 
 
 def notify_finding(person: Employee, count: int, period: BillingPeriod) -> None:
-    notify_many(messages=[finding_message(person, count, period)])
+    notify_charged(period, {person.pk: count})
 
 
 @transaction.atomic
@@ -357,4 +349,13 @@ def audit_report(result: AuditResult) -> list[str]:
     labels = dict(Rule.choices)
     for rule, count in sorted(result.created.items()):
         lines.append(f"  {labels.get(rule, rule)}: {count}")
+    for rule, why in sorted(result.held.items()):
+        lines.append(
+            _("  held for confirmation: %(rule)s, %(count)s (%(share)s%% of the calls)")
+            % {
+                "rule": labels.get(rule, rule),
+                "count": why["count"],
+                "share": why["share"],
+            }
+        )
     return lines

@@ -26,6 +26,8 @@ from .totals import finding_totals_touch
 
 #: Allowed decisions: from status -> to statuses (style: explicit transitions).
 TRANSITIONS = {
+    # Held (待确认): confirmed (charged, and the person told) or waived.
+    FindingStatus.HELD: {FindingStatus.CHARGED, FindingStatus.WAIVED},
     FindingStatus.CHARGED: {FindingStatus.WAIVED},
     FindingStatus.WAIVED: {FindingStatus.CHARGED},
     FindingStatus.OPEN: {FindingStatus.CHARGED, FindingStatus.DISMISSED},

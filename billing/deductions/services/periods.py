@@ -80,7 +80,11 @@ def close_refusal(period: BillingPeriod) -> str | None:
     needs an export since it was last reopened whose figures are the month's
     figures now (a decision, fine or audit since then makes a new export due)."""
     from ..workbook import figures_fingerprint
+    from .holds import held_refusal
 
+    held = held_refusal(period)
+    if held:
+        return held
     events = PeriodEvent.objects.filter(
         period=period, action__in=(PeriodAction.EXPORTED, PeriodAction.REOPENED)
     ).order_by("-at", "-pk")

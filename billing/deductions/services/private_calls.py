@@ -134,7 +134,7 @@ def _waive_consented_long_distance(call_ids: list[int], *, actor=None) -> int:
     the finding is waived rather than charging the call twice."""
     findings = Violation.objects.filter(
         rule=Rule.LD_UNAUTHORISED,
-        status=FindingStatus.CHARGED,
+        status__in=(FindingStatus.CHARGED, FindingStatus.HELD),
         call_id__in=PrivateCallRegistration.objects.filter(
             call_id__in=call_ids, status=RegistrationStatus.CONSENTED
         ).values("call_id"),

@@ -212,6 +212,24 @@ def test_set_based_audit_equals_portable_on_a_generated_month(
     assert set_based == portable
 
 
+@pytest.mark.postgres
+def test_both_paths_hold_the_same_findings__R_LD_4_R_LD_2(company, lines, monkeypatch):
+    """Thresholds low enough for the generated month: both paths hold the same
+    long-distance findings (and only those), and charge the premium calls."""
+    from billing.models import BillingPeriod
+    from telephony_admin.core import config
+
+    config.set_value("deductions.hold_min_findings", "3")
+    config.set_value("deductions.hold_share_percent", "0.5")
+    _generated_month(company, lines)
+    period = BillingPeriod.objects.get(month=at(2026, 10, 1).date())
+    set_based, portable = _audit_both_ways(period.pk, monkeypatch)
+    held = {(row[1], row[3]) for row in set_based if row[3] == "held"}
+    assert held == {("ld_unauthorised", "held"), ("ld_lapsed", "held")}
+    assert {row[3] for row in set_based if row[1] == "premium"} == {"charged"}
+    assert set_based == portable
+
+
 def test_finding_totals_follow_decisions(company, lines):
     """The findings page reads FindingTotal: a waiver moves count and amount."""
     from billing.deductions.services.findings import finding_decide
