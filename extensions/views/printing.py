@@ -22,6 +22,24 @@ from .applications import _may_view
 from .long_distance import _visible as _ld_visible
 
 
+def _approval_form(request, record, *, template, title, detail, **extra):
+    """Render ``record`` (a request with ``approval`` and ``requester``) as a paper
+    form with its approval trail and one signature line per step."""
+    steps = approval_steps(record.approval)
+    return render(
+        request,
+        template,
+        print_context(
+            title=title,
+            number=record.pk,
+            back_url=reverse(detail, args=[record.pk]),
+            steps=steps,
+            signatures=approval_signatures(_("Applicant"), record.requester, steps),
+            **extra,
+        ),
+    )
+
+
 @capability_required("requests.file")
 def application_print(request, pk: int):
     application = get_object_or_404(
@@ -32,38 +50,26 @@ def application_print(request, pk: int):
     )
     if not _may_view(request.user, application):
         raise Http404
-    steps = approval_steps(application.approval)
-    return render(
+    return _approval_form(
         request,
-        "extensions/print/application.html",
-        print_context(
-            title=_("Telephone application form"),
-            number=application.pk,
-            back_url=reverse("extensions:application_detail", args=[pk]),
-            steps=steps,
-            signatures=approval_signatures(
-                _("Applicant"), application.requester, steps
-            ),
-            application=application,
-        ),
+        application,
+        template="extensions/print/application.html",
+        title=_("Telephone application form"),
+        detail="extensions:application_detail",
+        application=application,
     )
 
 
 @capability_required("requests.file")
 def ld_print(request, pk: int):
     ld = get_object_or_404(_ld_visible(request.user), pk=pk)
-    steps = approval_steps(ld.approval)
-    return render(
+    return _approval_form(
         request,
-        "extensions/print/ld.html",
-        print_context(
-            title=_("Long-distance call request form"),
-            number=ld.pk,
-            back_url=reverse("extensions:ld_detail", args=[pk]),
-            steps=steps,
-            signatures=approval_signatures(_("Applicant"), ld.requester, steps),
-            ld=ld,
-        ),
+        ld,
+        template="extensions/print/ld.html",
+        title=_("Long-distance call request form"),
+        detail="extensions:ld_detail",
+        ld=ld,
     )
 
 
@@ -77,17 +83,12 @@ def equipment_print(request, pk: int):
     )
     if not _may_view(request.user, equipment):
         raise Http404
-    steps = approval_steps(equipment.approval)
-    return render(
+    return _approval_form(
         request,
-        "extensions/print/equipment.html",
-        print_context(
-            title=_("Telephone equipment application form"),
-            number=equipment.pk,
-            back_url=reverse("extensions:equipment_detail", args=[pk]),
-            steps=steps,
-            signatures=approval_signatures(_("Applicant"), equipment.requester, steps),
-            equipment=equipment,
-            lines=equipment.lines.all(),
-        ),
+        equipment,
+        template="extensions/print/equipment.html",
+        title=_("Telephone equipment application form"),
+        detail="extensions:equipment_detail",
+        equipment=equipment,
+        lines=equipment.lines.all(),
     )
