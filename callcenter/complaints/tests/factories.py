@@ -30,3 +30,33 @@ def register(
         now=now or accepted_at,
         **kw,
     )
+
+
+def returned(c, *, at: datetime, solution: str = "已开通长途", **kw) -> Complaint:
+    """A founded complaint the sales department solved and returned at ``at``."""
+    from callcenter.complaints import services as s
+
+    complaint = register(c, accepted_at=at, **kw)
+    s.complaint_send(
+        user=c.cs_agent.user,
+        complaint_id=complaint.pk,
+        department_id=c.dept_sales.pk,
+        now=at,
+    )
+    s.complaint_verify(
+        user=c.handler.user,
+        complaint_id=complaint.pk,
+        founded=True,
+        explanation="属实",
+        now=at,
+    )
+    s.complaint_solve(
+        user=c.handler.user,
+        complaint_id=complaint.pk,
+        findings="权限缺失",
+        solution=solution,
+        return_now=True,
+        now=at,
+    )
+    complaint.refresh_from_db()
+    return complaint

@@ -8,7 +8,6 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from callcenter.complaints import services as s
 from callcenter.complaints.models import (
     ComplaintEvent,
     EventAction,
@@ -25,7 +24,7 @@ from telephony_admin.core.models import AuditEvent
 from telephony_admin.errors import PermissionRefused
 
 from .conftest import at
-from .factories import register
+from .factories import returned
 
 NOW = at(2026, 3, 2, 10, 0)
 
@@ -42,30 +41,7 @@ def _template(company, **kw) -> ReplyTemplate:
 
 
 def _returned(company, **kw):
-    c = company
-    complaint = register(c, accepted_at=NOW, customer="王女士", **kw)
-    s.complaint_send(
-        user=c.cs_agent.user,
-        complaint_id=complaint.pk,
-        department_id=c.dept_sales.pk,
-        now=NOW,
-    )
-    s.complaint_verify(
-        user=c.handler.user,
-        complaint_id=complaint.pk,
-        founded=True,
-        explanation="属实",
-        now=NOW,
-    )
-    s.complaint_solve(
-        user=c.handler.user,
-        complaint_id=complaint.pk,
-        findings="权限缺失",
-        solution="已开通长途",
-        return_now=True,
-        now=NOW,
-    )
-    complaint.refresh_from_db()
+    complaint = returned(company, at=NOW, customer="王女士", **kw)
     assert complaint.status == Status.RETURNED
     return complaint
 

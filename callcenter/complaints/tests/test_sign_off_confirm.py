@@ -10,34 +10,13 @@ from callcenter.complaints import services as s
 from callcenter.complaints.models import Status
 
 from .conftest import at
-from .factories import register
+from .factories import register, returned
 
 NOW = at(2026, 3, 2, 10, 0)
 
 
 def _called_back(c):
-    complaint = register(c, accepted_at=NOW)
-    s.complaint_send(
-        user=c.cs_agent.user,
-        complaint_id=complaint.pk,
-        department_id=c.dept_sales.pk,
-        now=NOW,
-    )
-    s.complaint_verify(
-        user=c.handler.user,
-        complaint_id=complaint.pk,
-        founded=True,
-        explanation="属实",
-        now=NOW,
-    )
-    s.complaint_solve(
-        user=c.handler.user,
-        complaint_id=complaint.pk,
-        findings="权限缺失",
-        solution="已开通国内长途",
-        return_now=True,
-        now=NOW,
-    )
+    complaint = returned(c, at=NOW, solution="已开通国内长途")
     s.complaint_tell_result(
         user=c.cs_agent.user,
         complaint_id=complaint.pk,
